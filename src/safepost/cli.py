@@ -1,0 +1,285 @@
+"""The `safepost` command line. Heavy imports wait until a command needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checker import Checker
+    from .formats import Checked
+    from .models import Post
+
+
+class Exit(IntEnum):
+    """Exit status of every command."""
+
+    OK = 0
+    FAILED = 1
+    ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of all commands."""
+    parser = argparse.ArgumentParser(
+        prog="safepost", description="Check social-media posts before they are published.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check posts in files, folders or standard input")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    check.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
+    check.add_argument("--trends", metavar="FILE|URL|PROVIDER",
+                       help="a snapshot file, a URL serving one, or provider names (comma-separated)")
+    check.add_argument("--offline", action="store_true", help="never touch the network")
+    check.add_argument("--publish-at", metavar="ISO-8601", help="for posts without a time of their own")
+    check.add_argument("--lang", metavar="CODE", help="for posts without a language of their own")
+    check.add_argument("--region", metavar="CODE", help="for posts without a region of their own")
+    check.add_argument("--fail-on", choices=("review", "hold"), default="hold",
+                       help="exit 1 when a post reaches this decision (default: hold)")
+    check.add_argument("--config", metavar="FILE", help="safepost.toml or pyproject.toml")
+    check.add_argument("--keep-going", action="store_true",
+                       help="report unreadable posts and still check all the others")
+    check.add_argument("--require-trends", action="store_true",
+                       help="review every post when trends cannot be checked")
+
+    rules = commands.add_parser("rules", help="list rules (id, category, severity, languages)")
+    rules.add_argument("--config", metavar="FILE")
+    rules.add_argument("--test", nargs="*", metavar="PACK", default=None,
+                       help="run every example of the given packs (default: all loaded packs)")
+
+    explain = commands.add_parser("explain", help="what a rule catches, why, and what to write instead")
+    explain.add_argument("rule", metavar="RULE")
+    explain.add_argument("--config", metavar="FILE")
+
+    trends = commands.add_parser("trends", help="fetch and print a trend snapshot (JSON)")
+    trends.add_argument("provider", nargs="?", metavar="PROVIDER")
+    trends.add_argument("--config", metavar="FILE")
+    trends.add_argument("--offline", action="store_true", help="use cached snapshots only")
+
+    commands.add_parser("schema", help="print the Verdict JSON Schema")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        print(f"safepost {__version__}")
+        return Exit.OK
+    if args.command is None:
+        parser.print_help()
+        return Exit.ERROR
+    from .errors import SafepostError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except SafepostError as exc:
+        print(f"safepost: {exc}", file=sys.stderr)
+        return Exit.ERROR
+    except BrokenPipeError:
+        return Exit.OK
+
+
+def _config(args: argparse.Namespace, **overrides: Any) -> Any:
+    from .config import Config, find_config, read_config
+
+    found = Path(args.config) if args.config else find_config(Path.cwd())
+    config = read_config(found) if found else Config()
+    return config.model_copy(update=overrides) if overrides else config
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    from .checker import Checker
+    from .errors import ConfigError
+    from .formats import Checked
+
+    overrides: dict[str, Any] = {}
+    if args.require_trends:
+        overrides["require_trends"] = True
+    config = _config(args, **overrides)
+    if args.offline:
+        config = config.model_copy(update={"trends": config.trends.model_copy(update={"offline": True})})
+    checker = Checker(config)
+    if args.trends:
+        from .trends.providers import open_trends
+
+        checker = Checker(config, trends=open_trends(args.trends, checker.registry.providers,
+                                                     config.trends))
+    formatter = checker.registry.formats.get(args.format)
+    if formatter is None:
+        raise ConfigError(f"unknown format {args.format!r}; choose from "
+                          f"{', '.join(sorted(checker.registry.formats))}", key="--format")
+    defaults = _post_defaults(args)
+    failed, errors = False, []
+    items = list(_read_all(checker, args.paths or ["-"], defaults, args.keep_going, errors))
+    verdicts = checker.check_many(post for _, _, post in items)
+    threshold = ("review", "hold") if args.fail_on == "review" else ("hold",)
+
+    def results() -> Iterator[Checked]:
+        nonlocal failed
+        for (path, line, post), verdict in zip(items, verdicts, strict=True):
+            failed = failed or verdict.decision in threshold
+            yield Checked(path, line, post, verdict)
+
+    formatter(results(), sys.stdout)
+    for error in errors:
+        print(f"safepost: {error}", file=sys.stderr)
+    if errors:
+        return Exit.ERROR
+    return Exit.FAILED if failed else Exit.OK
+
+
+def _post_defaults(args: argparse.Namespace) -> dict[str, Any]:
+    from .checker import as_post
+
+    fields = {k: v for k, v in (("lang", args.lang), ("region", args.region),
+                                ("publish_at", args.publish_at)) if v}
+    if fields:
+        as_post("", fields)  # validate the options once, naming the bad one
+    return fields
+
+
+def _read_all(checker: Checker, paths: Sequence[str], defaults: dict[str, Any],
+              keep_going: bool, errors: list[Exception]) -> Iterator[tuple[str, int, Post]]:
+    from .checker import as_post
+    from .errors import InputError
+    from .readers import ReadContext, load_text, read_posts
+
+    readers = checker.registry.readers
+    for path in _expand(paths, readers):
+        if path == "-":
+            text, reader, name = sys.stdin.read(), readers[".txt"], "<stdin>"
+        else:
+            reader = readers.get(Path(path).suffix.lower())
+            if reader is None:
+                raise InputError(f"unsupported file type; safepost reads {', '.join(sorted(readers))}",
+                                 path=path)
+            text, name = load_text(path), path
+        for line, post in read_posts(text, ReadContext(path=name, keep_going=keep_going), reader):
+            if isinstance(post, InputError):
+                errors.append(post)
+                continue
+            missing = {k: v for k, v in defaults.items() if getattr(post, k) is None}
+            yield name, line, as_post(post, missing) if missing else post
+
+
+def _expand(paths: Sequence[str], readers: dict[str, Any]) -> Iterator[str]:
+    for path in paths:
+        folder = Path(path)
+        if path != "-" and folder.is_dir():
+            yield from sorted(str(p) for p in folder.rglob("*")
+                              if p.is_file() and p.suffix.lower() in readers)
+        else:
+            yield path
+
+
+def _command_rules(args: argparse.Namespace) -> int:
+    from .checker import Checker
+
+    config = _config(args)
+    if args.test is not None:
+        from .examples import run_examples
+
+        packs = [Path(p) for p in args.test]
+        checker = Checker(config.model_copy(update={"packs": [*config.packs, *packs]}))
+        failures = 0
+        for outcome in run_examples(checker, only=[str(p) for p in packs] or None):
+            failures += not outcome.ok
+            mark = "ok  " if outcome.ok else "FAIL"
+            print(f"{mark} {outcome.rule} [{outcome.lang}] {outcome.kind}: {outcome.text}")
+        print(f"{failures} failing example{'s' if failures != 1 else ''}")
+        return Exit.FAILED if failures else Exit.OK
+    checker = Checker(config)
+    for row in rule_table(checker):
+        print("  ".join(row))
+    return Exit.OK
+
+
+def rule_table(checker: Checker) -> list[tuple[str, str, str, str]]:
+    """Return (id, category, severity, languages) of every reporting rule, aligned."""
+    langs: dict[str, set[str]] = {}
+    specs: dict[str, Any] = {}
+    for pack in checker.packs:
+        if not pack.family.reports:
+            continue
+        for spec in pack.specs:
+            specs.setdefault(spec.id, spec)
+            langs.setdefault(spec.id, set()).add(pack.lang or "all")
+    rows = [(i, s.category, s.severity, ",".join(sorted(langs[i]))) for i, s in sorted(specs.items())]
+    widths = [max((len(r[c]) for r in rows), default=0) for c in range(3)]
+    return [(r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]) for r in rows]
+
+
+def _command_explain(args: argparse.Namespace) -> int:
+    import difflib
+
+    from .checker import Checker
+    from .errors import ConfigError
+
+    checker = Checker(_config(args))
+    specs = {spec.id: spec for pack in checker.packs for spec in pack.specs}
+    spec = specs.get(args.rule)
+    if spec is None:
+        close = difflib.get_close_matches(args.rule, list(specs), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `safepost rules` lists them"
+        raise ConfigError(f"no rule {args.rule!r}{hint}", key="RULE")
+    print(f"{spec.id} ({spec.category}, {spec.severity})\n")
+    if spec.explain:
+        print(f"What it catches\n  {spec.explain.what}\n")
+        print(f"Why it matters\n  {spec.explain.why}\n")
+    elif spec.description:
+        print(f"What it catches\n  {spec.description}\n")
+    flag = spec.examples.flag[0]
+    ok = spec.examples.ok[0]
+    print(f"Example\n  flagged: {flag if isinstance(flag, str) else flag.get('text')}")
+    print(f"  fine:    {ok if isinstance(ok, str) else ok.get('text')}\n")
+    instead = spec.explain.instead if spec.explain else spec.suggestion
+    if instead:
+        print(f"Instead\n  {instead}")
+    return Exit.OK
+
+
+def _command_trends(args: argparse.Namespace) -> int:
+    from .checker import Checker
+    from .errors import ConfigError
+    from .trends.providers import open_trends
+
+    config = _config(args)
+    if args.offline:
+        config = config.model_copy(update={"trends": config.trends.model_copy(update={"offline": True})})
+    spec = args.provider or ",".join(config.trends.providers)
+    checker = Checker(config)
+    if not spec:
+        raise ConfigError("name a provider: " + ", ".join(sorted(checker.registry.providers)),
+                          key="PROVIDER")
+    snapshot, status = open_trends(spec, checker.registry.providers, config.trends).snapshot()
+    if snapshot is None:
+        raise ConfigError(f"no trend snapshot could be had from {spec} ({status})", key="PROVIDER")
+    print(snapshot.model_dump_json(indent=2))
+    return Exit.OK
+
+
+def _command_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .models import Verdict
+
+    print(json.dumps(Verdict.model_json_schema(), indent=2))
+    return Exit.OK
+
+
+_COMMANDS = {
+    "check": _command_check,
+    "rules": _command_rules,
+    "explain": _command_explain,
+    "trends": _command_trends,
+    "schema": _command_schema,
+}

@@ -1,0 +1,201 @@
+"""One pass over a post's tokens finds every phrase of every term rule.
+
+Phrases are compiled once per language into dictionaries keyed by their first
+token, so the cost per post grows with its length, not with the number of terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from .text import evasion_keys, mask_pattern
+
+_COMPACT = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase as compiled: token keys, each an exact key or a stem (``word*``)."""
+
+    owner: str
+    text: str
+    keys: tuple[tuple[str, bool], ...]
+    evasion: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a phrase matched: token range and character span in the normalized text."""
+
+    phrase: Phrase
+    start: int
+    end: int
+    char_start: int
+    char_end: int
+
+
+def is_url_like(token: Token) -> bool:
+    """Return whether a token is a link, e-mail address or @mention, never matched as words."""
+    text = token.text
+    return bool(token.like_url or token.like_email or (text.startswith("@") and len(text) > 1))
+
+
+def token_keys(token: Token) -> tuple[str, ...]:
+    """Return the surface and lemma keys of a token (a hashtag also by its body)."""
+    lower = token.lower_
+    keys = [lower]
+    lemma = token.lemma_
+    if lemma and lemma.lower() != lower:
+        keys.append(lemma.lower())
+    if lower[:1] in "#＃" and len(lower) > 1:
+        keys.append(lower[1:])
+    return tuple(keys)
+
+
+class PhraseCompiler:
+    """Collects the phrases of all term rules of one language, then builds a matcher."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._phrases: list[Phrase] = []
+
+    def add(self, owner: str, phrases: Iterable[str], *, evasion: bool = False) -> list[Phrase]:
+        """Register phrases under an owner (a rule id, or a derived name such as ``unless:ID``)."""
+        added = []
+        for text in phrases:
+            keys = tuple(self._keys(text))
+            if not keys:
+                raise ValueError(f"the phrase {text!r} has no words")
+            phrase = Phrase(owner, text, keys, evasion)
+            self._phrases.append(phrase)
+            added.append(phrase)
+        return added
+
+    def _keys(self, text: str) -> Iterator[tuple[str, bool]]:
+        for token in self.nlp.make_doc(text.strip()):
+            if token.is_space:
+                continue
+            word = token.lower_
+            if word.endswith("*") and len(word) > 1:
+                yield word.rstrip("*"), True
+            elif word != "*":
+                yield word, False
+
+    def build(self) -> PhraseMatcher:
+        """Index the registered phrases for matching."""
+        return PhraseMatcher(self._phrases)
+
+
+class PhraseMatcher:
+    """Finds registered phrases in a Doc in one pass."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        self._exact: dict[str, list[Phrase]] = defaultdict(list)
+        self._stems: dict[str, list[Phrase]] = defaultdict(list)
+        self._compact: dict[str, list[Phrase]] = defaultdict(list)
+        self._masked: dict[int, list[Phrase]] = defaultdict(list)
+        for phrase in phrases:
+            key, is_stem = phrase.keys[0]
+            (self._stems[key[:2]] if is_stem else self._exact[key]).append(phrase)
+            if len(phrase.keys) > 1 and not any(stem for _, stem in phrase.keys):
+                self._compact["".join(_COMPACT.sub("", k) for k, _ in phrase.keys)].append(phrase)
+            if phrase.evasion and len(phrase.keys) == 1 and not is_stem:
+                self._masked[len(key)].append(phrase)
+
+    def match(self, doc: Doc) -> dict[str, list[Hit]]:
+        """Return the hits in `doc`, grouped by the phrases' owners."""
+        words = [t for t in doc if not t.is_space]
+        plain = [() if is_url_like(t) else token_keys(t) for t in words]
+        hits: dict[str, list[Hit]] = defaultdict(list)
+        seen: set[tuple[int, int, int]] = set()
+
+        def record(phrase: Phrase, start: int, end: int) -> None:
+            marker = (id(phrase), start, end)
+            if marker not in seen:
+                seen.add(marker)
+                first, last = words[start], words[end - 1]
+                hits[phrase.owner].append(
+                    Hit(phrase, start, end, first.idx, last.idx + len(last.text))
+                )
+
+        for i, keys in enumerate(plain):
+            if not keys:
+                continue
+            evasive = evasion_keys(words[i].text)
+            for phrase in self._candidates(keys, evasive):
+                end = self._extend(phrase, plain, words, i)
+                if end is not None:
+                    record(phrase, i, end)
+            if words[i].text[:1] in "#＃":
+                for phrase in self._compact.get(keys[-1], ()):
+                    record(phrase, i, i + 1)
+            pattern = mask_pattern(keys[0])
+            if pattern is not None:
+                for phrase in self._masked.get(len(keys[0]), ()):
+                    if pattern.fullmatch(phrase.keys[0][0]):
+                        record(phrase, i, i + 1)
+        for start, end, joined in _spaced_runs(words):
+            for key in (joined, *evasion_keys(joined)):
+                for phrase in self._exact.get(key, ()):
+                    if phrase.evasion and len(phrase.keys) == 1:
+                        record(phrase, start, end)
+        return hits
+
+    def _candidates(self, keys: tuple[str, ...], evasive: tuple[str, ...]) -> Iterator[Phrase]:
+        for key in keys:
+            yield from self._exact.get(key, ())
+            for phrase in self._stems.get(key[:2], ()):
+                if key.startswith(phrase.keys[0][0]):
+                    yield phrase
+        for key in evasive:
+            for phrase in self._exact.get(key, ()):
+                if phrase.evasion:
+                    yield phrase
+
+    @staticmethod
+    def _extend(phrase: Phrase, plain: list, words: list[Token], start: int) -> int | None:
+        position = start + 1
+        for key, is_stem in phrase.keys[1:]:
+            if position >= len(words) or not plain[position]:
+                return None
+            candidates = plain[position]
+            if phrase.evasion:
+                candidates = (*candidates, *evasion_keys(words[position].text))
+            if not any(k.startswith(key) if is_stem else k == key for k in candidates):
+                return None
+            position += 1
+        return position
+
+
+def _spaced_runs(words: list[Token]) -> Iterator[tuple[int, int, str]]:
+    """Yield runs of single letters spelled apart (``f u c k``, ``f🔥u🔥c🔥k``)."""
+    i, n = 0, len(words)
+    while i < n:
+        if not _single_letter(words[i]):
+            i += 1
+            continue
+        letters, j, last = [words[i].lower_], i + 1, i
+        while j < n:
+            if _single_letter(words[j]):
+                letters.append(words[j].lower_)
+                last = j
+            elif not _separator(words[j]):
+                break
+            j += 1
+        if len(letters) >= 3:
+            yield i, last + 1, "".join(letters)
+        i = last + 1
+
+
+def _single_letter(token: Token) -> bool:
+    return len(token.text) == 1 and token.text.isalpha()
+
+
+def _separator(token: Token) -> bool:
+    return len(token.text) <= 2 and not any(c.isalnum() for c in token.text)

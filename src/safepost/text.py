@@ -1,0 +1,121 @@
+"""Normalization that defeats cheap evasion while keeping a map back to the original text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Look-alike letters, folded toward the script that dominates the word they sit in.
+_CYRILLIC_TO_LATIN = dict(zip("аеорсухіјѕԁӏкАВЕКМНОРСТХУІЈЅ", "aeopcyxijsdlkABEKMHOPCTXYIJS", strict=True))
+_GREEK_TO_LATIN = dict(zip("αορνικτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aopviktuxABEZHIKMNOPTYX", strict=True))
+_LATIN_TO_CYRILLIC = {latin: cyr for cyr, latin in _CYRILLIC_TO_LATIN.items() if cyr not in "іјѕԁӏІЈЅ"}
+_PUNCTUATION = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s", "!": "i", "|": "l", "€": "e"})
+_REPEATS = re.compile(r"(.)\1{2,}")
+_MASK_CHARS = frozenset("*#_%")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalized view of a text; `starts[i]`/`ends[i]` locate char i in the original."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalized text to the original text."""
+        if start >= end:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    for script in ("LATIN", "CYRILLIC", "GREEK"):
+        if name.startswith(script):
+            return script
+    return "OTHER"
+
+
+def _fold_word(word: str, prefer: str) -> str:
+    counts: dict[str | None, int] = {}
+    for char in word:
+        script = _script(char)
+        counts[script] = counts.get(script, 0) + 1
+    latin, cyrillic, greek = (counts.get(s, 0) for s in ("LATIN", "CYRILLIC", "GREEK"))
+    if sum(1 for n in (latin, cyrillic, greek) if n) < 2 or greek > max(latin, cyrillic):
+        return word
+    if cyrillic > latin or (cyrillic == latin and prefer == "CYRILLIC"):
+        return "".join(_LATIN_TO_CYRILLIC.get(c, c) for c in word)
+    return "".join(_CYRILLIC_TO_LATIN.get(c, _GREEK_TO_LATIN.get(c, c)) for c in word)
+
+
+def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
+    """Apply NFKC, drop invisible and stray combining marks, fold homoglyphs; keep case."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.category(text[j]) in ("Mn", "Me"):
+            j += 1
+        for char in unicodedata.normalize("NFKC", text[i:j]):
+            category = unicodedata.category(char)
+            if category in ("Cf", "Mn", "Me", "Cs") or (category == "Cc" and char not in "\n\t\r"):
+                continue
+            out.append(_PUNCTUATION.get(char, char))
+            starts.append(i)
+            ends.append(j)
+        i = j
+    folded = _fold_words("".join(out), prefer_script)
+    return NormalizedText(text, folded, tuple(starts), tuple(ends))
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _fold_words(text: str, prefer: str) -> str:
+    # Folding maps one letter to one letter, so offsets stay valid.
+    return _WORD.sub(lambda m: _fold_word(m.group(), prefer), text)
+
+
+def fold_key(token: str) -> str:
+    """Return the comparison key of a token: case-folded, apostrophes unified."""
+    return token.casefold()
+
+
+@lru_cache(maxsize=65536)
+def evasion_keys(token: str) -> tuple[str, ...]:
+    """Return readings of a token that undo leetspeak, separators and stretched letters."""
+    key = token.casefold()
+    keys: list[str] = []
+    if any(c.isalpha() for c in key) and not key.isalpha():
+        decoded = key.translate(_LEET)
+        letters = "".join(c for c in decoded if c.isalpha() or c in _MASK_CHARS)
+        keys.extend(k for k in (decoded, letters) if k != key)
+    for base in [key, *keys]:
+        if _REPEATS.search(base):
+            keys.append(_REPEATS.sub(r"\1", base))
+            keys.append(_REPEATS.sub(r"\1\1", base))
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def mask_pattern(key: str) -> re.Pattern[str] | None:
+    """Return a pattern for a masked word such as ``f*ck`` or ``sh__t``, or None if unmasked."""
+    if not any(c in _MASK_CHARS for c in key):
+        return None
+    visible = sum(c.isalpha() for c in key)
+    if visible < 2 or not key[0].isalpha():
+        return None
+    body = "".join("[^\\W\\d_]" if c in _MASK_CHARS else re.escape(c) for c in key)
+    return re.compile(body)

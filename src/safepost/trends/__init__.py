@@ -1,0 +1,1 @@
+"""Trend context: providers, hashtag reading and resolution against a snapshot."""

@@ -1,0 +1,101 @@
+"""Broken packs are refused with the file, line and key that are wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safepost import Checker, PackError
+from safepost.config import Config
+
+GOOD_RULE = """\
+family: terms
+category: policy
+rules:
+  - id: policy.rival
+    severity: medium
+    message: "Do not name {matched}."
+    match: [rivalcola]
+    examples:
+      flag: ["Better than RivalCola"]
+      pass: ["Better than ever"]
+"""
+
+
+def load(tmp_path: Path, text: str, name: str = "brand.yml") -> Checker:
+    pack = tmp_path / name
+    pack.write_text(text, encoding="utf-8")
+    return Checker(Config(packs=[pack]))
+
+
+def error_for(tmp_path: Path, text: str) -> str:
+    with pytest.raises(PackError) as caught:
+        load(tmp_path, text)
+    return str(caught.value).replace(str(tmp_path) + "/", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(GOOD_RULE.replace("severity: medium", "severity: urgent"),
+                     "brand.yml:5: rules[0].severity: Input should be 'low', 'medium', 'high' "
+                     "or 'critical'", id="a bad severity names its line and key"),
+        pytest.param(GOOD_RULE.replace("match: [rivalcola]", "match: [rivalcola"),
+                     "brand.yml:8: invalid YAML: expected ',' or ']', but got ':'",
+                     id="a YAML syntax error names its line"),
+        pytest.param(GOOD_RULE.replace("family: terms", "family: words"),
+                     "brand.yml:1: family: unknown family 'words'; must be one of lexicon, "
+                     "pattern, regex, terms", id="an unknown family lists the known ones"),
+        pytest.param(GOOD_RULE.replace('      pass: ["Better than ever"]\n', ""),
+                     "brand.yml:9: rules[0].examples.pass: Field required",
+                     id="a rule without pass examples is refused"),
+        pytest.param(GOOD_RULE.replace("    severity: medium\n", "    severity: medium\n    colour: red\n"),
+                     "brand.yml:6: rules[0].colour: Extra inputs are not permitted",
+                     id="an unknown key is refused"),
+        pytest.param(GOOD_RULE.replace("Do not name {matched}.", "Do not name {brand}."),
+                     "brand.yml:6: rules[0].message: Value error, unknown placeholder {brand}; "
+                     "use {matched}, {suggestion} or {term}", id="an unknown placeholder is refused"),
+        pytest.param(GOOD_RULE.replace("match: [rivalcola]", "patterns: ['(a']").replace(
+            "family: terms", "family: regex"),
+                     "brand.yml:7: rules[0].patterns: Value error, invalid regular expression "
+                     "'(a': missing ) at position 2", id="a regex that does not compile is refused"),
+        pytest.param("- just\n- a list\n", "brand.yml:1: a pack is a mapping with `family:` and "
+                     "`rules:`", id="a pack that is not a mapping is refused"),
+        pytest.param("family: !!python/object:os.system {}\nrules: []\n",
+                     "brand.yml:1: invalid YAML: could not determine a constructor for the tag "
+                     "'tag:yaml.org,2002:python/object:os.system'", id="YAML tags that build objects are refused"),
+    ],
+)
+def test_broken_pack_is_refused_with_its_location(tmp_path: Path, text: str, message: str) -> None:
+    assert error_for(tmp_path, text) == message
+
+
+def test_duplicate_rule_ids_name_both_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text(GOOD_RULE, encoding="utf-8")
+    (tmp_path / "b.yml").write_text(GOOD_RULE, encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        Checker(Config(packs=[tmp_path]))
+    assert str(caught.value) == (
+        f"{tmp_path}/b.yml: id: duplicate rule id 'policy.rival', also defined in {tmp_path}/a.yml")
+
+
+def test_oversized_pack_is_refused(tmp_path: Path) -> None:
+    text = GOOD_RULE + "# " + "x" * 5_000_000 + "\n"
+    assert error_for(tmp_path, text) == (
+        "brand.yml: the pack is 5,000,229 bytes; packs are limited to 5,000,000 bytes, "
+        "split it into several files")
+
+
+def test_missing_pack_path_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PackError) as caught:
+        Checker(Config(packs=[tmp_path / "nowhere.yml"]))
+    assert str(caught.value) == f"{tmp_path}/nowhere.yml: no such pack file or folder"
+
+
+def test_brand_pack_flags_its_terms(tmp_path: Path) -> None:
+    checker = load(tmp_path, GOOD_RULE)
+    verdict = checker.check("Honestly better than RivalCola.", lang="en")
+    assert [(f.rule, f.matched, f.message) for f in verdict.findings] == [
+        ("policy.rival", "RivalCola", "Do not name RivalCola.")]
+    assert verdict.decision == "review"
