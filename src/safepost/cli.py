@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("review", "hold"), default="hold",
                        help="exit 1 when a post reaches this decision (default: hold)")
     check.add_argument("--config", metavar="FILE", help="safepost.toml or pyproject.toml")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when a post reaches --fail-on (errors still exit 2)")
     check.add_argument("--keep-going", action="store_true",
                        help="report unreadable posts and still check all the others")
     check.add_argument("--require-trends", action="store_true",
@@ -134,7 +136,7 @@ def _command_check(args: argparse.Namespace) -> int:
         print(f"safepost: {error}", file=sys.stderr)
     if errors:
         return Exit.ERROR
-    return Exit.FAILED if failed else Exit.OK
+    return Exit.FAILED if failed and not args.exit_zero else Exit.OK
 
 
 def _post_defaults(args: argparse.Namespace) -> dict[str, Any]:
