@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
@@ -35,9 +36,9 @@ class Analysis:
     norm: NormalizedText
     doc: Doc
     hits: dict[str, list[Hit]]
+    annotate: Callable[[str], dict[str, list[Hit]]]
     trends: TrendSnapshot | None = None
     trend_status: TrendStatus = "none"
-    cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def text(self) -> str:

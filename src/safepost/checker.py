@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,31 +16,43 @@ from spacy.language import Language
 from .analysis import Analysis
 from .config import Config, find_config, read_config
 from .errors import InputError, PackError, RuleError, SafepostError
-from .matcher import PhraseCompiler, PhraseMatcher
+from .matcher import Hit, PhraseCompiler, PhraseMatcher
 from .models import Finding, Post, Suppression, TrendSnapshot, TrendStatus, Verdict
 from .nlp import build_pipeline
 from .packs import Pack, load_packs
 from .plugins import Registry, plugin_manager
 from .rule import Rule
-from .text import normalize
+from .text import NormalizedText, normalize
 from .verdict import assemble
 
 BATCH_SIZE = 64
 FALLBACK_LANG = "xx"
+CYRILLIC_LANGS = frozenset({"bg", "ru", "uk", "sr", "mk"})
 
 
 @cache
-def _version() -> str:
+def version() -> str:
+    """Return the installed safepost version."""
     from importlib.metadata import version
 
     return version("safepost")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Language:
     nlp: Language
     rules: tuple[Rule, ...]
     matcher: PhraseMatcher
+    prefer_script: str
+
+    def normalize(self, text: str) -> NormalizedText:
+        """Return the normalized view of a text in this language."""
+        return normalize(text, prefer_script=self.prefer_script)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one cache per compiled language, kept as long as it
+    def annotate(self, text: str) -> dict[str, list[Hit]]:
+        """Return the phrase hits of any text (a headline, say), cached."""
+        return self.matcher.match(self.nlp(self.normalize(text).text))
 
 
 class Change(BaseModel):
@@ -132,7 +144,8 @@ class Checker:
                     rules.append(pack.family(spec, lang, phrases))
                 except (ValueError, TypeError) as exc:
                     raise PackError(f"rule {spec.id}: {exc}", path=pack.path, key="id") from exc
-        return _Language(nlp, tuple(rules), phrases.build())
+        prefer = "CYRILLIC" if lang in CYRILLIC_LANGS else "LATIN"
+        return _Language(nlp, tuple(rules), phrases.build(), prefer)
 
     def check(self, post: str | Post, *, trends: TrendSnapshot | None = None, **fields: Any) -> Verdict:
         """Check one post; keyword fields fill or override `Post` fields."""
@@ -215,8 +228,7 @@ class Checker:
         self, posts: list[Post], lang: str, snapshot: TrendSnapshot | None, status: TrendStatus
     ) -> list[Analysis]:
         compiled = self._language(lang)
-        prefer = "CYRILLIC" if lang in ("bg", "ru", "uk", "sr", "mk") else "LATIN"
-        norms = [normalize(p.text, prefer_script=prefer) for p in posts]
+        norms = [compiled.normalize(p.text) for p in posts]
         docs = compiled.nlp.pipe(n.text for n in norms)
         now = datetime.now(UTC)
         return [
@@ -229,6 +241,7 @@ class Checker:
                 hits=compiled.matcher.match(doc),
                 trends=snapshot,
                 trend_status=status,
+                annotate=compiled.annotate,
             )
             for post, norm, doc in zip(posts, norms, docs, strict=True)
         ]
@@ -243,7 +256,7 @@ class Checker:
         kept, suppressed = _suppress(findings, analysis.post)
         decision = self._pm.hook.decide(findings=kept, post=analysis.post, config=self.config)
         return assemble(kept, decision=decision, post=analysis.post, lang=analysis.lang,
-                        trend_status=analysis.trend_status, version=_version(),
+                        trend_status=analysis.trend_status, version=version(),
                         suppressed=suppressed)
 
     @staticmethod

@@ -131,7 +131,7 @@ def _command_check(args: argparse.Namespace) -> int:
             failed = failed or verdict.decision in threshold
             yield Checked(path, line, post, verdict)
 
-    formatter(results(), sys.stdout)
+    formatter(results(), sys.stdout, {s.id: s for pack in checker.packs for s in pack.specs})
     for error in errors:
         print(f"safepost: {error}", file=sys.stderr)
     if errors:
@@ -153,12 +153,12 @@ def _read_all(checker: Checker, paths: Sequence[str], defaults: dict[str, Any],
               keep_going: bool, errors: list[Exception]) -> Iterator[tuple[str, int, Post]]:
     from .checker import as_post
     from .errors import InputError
-    from .readers import ReadContext, load_text, read_posts
+    from .readers import ReadContext, decode_text, load_text, read_posts
 
     readers = checker.registry.readers
     for path in _expand(paths, readers):
         if path == "-":
-            text, reader, name = sys.stdin.read(), readers[".txt"], "<stdin>"
+            text, reader, name = decode_text(sys.stdin.buffer.read(), "<stdin>"), readers[".txt"], "<stdin>"
         else:
             reader = readers.get(Path(path).suffix.lower())
             if reader is None:

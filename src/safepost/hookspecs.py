@@ -58,8 +58,10 @@ def register_trend_providers(register: Callable[[TrendProvider], None]) -> None:
 def register_readers(register: Callable[[str, Reader], None]) -> None:
     """Register an input reader for a file suffix such as ``".csv"``.
 
-    A reader turns a file's text into ``(line, Post)`` pairs and raises
-    ``InputError`` naming the line of anything it cannot read.
+    A reader takes a file's text and a ``ReadContext`` and yields
+    ``(line, Post | InputError)`` pairs: an ``InputError`` (naming the line) for
+    a post it cannot read, then it goes on; it raises only when nothing after
+    the problem can be read.
     """
 
 

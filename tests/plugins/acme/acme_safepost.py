@@ -32,7 +32,7 @@ def register_rule_packs(register):
 
 @safepost.hookimpl
 def register_formats(register):
-    def write_ids(results, out):
+    def write_ids(results, out, rules):
         for item in results:
             out.write(f"{item.path}\t{item.verdict.decision}\t"
                       f"{','.join(f.rule for f in item.verdict.findings)}\n")
