@@ -23,6 +23,7 @@ DEFAULT_PLUGINS = (
     "safepost.families.terms",
     "safepost.families.regex",
     "safepost.families.pattern",
+    "safepost.families.trends",
     "safepost.readers",
     "safepost.formats",
     "safepost.trends.providers",

@@ -13,6 +13,9 @@ from ..models import Category, Finding, Severity
 from ..rule import Rule, RuleSpec
 
 
+HEADLINE = "headline:"
+
+
 class Context(BaseModel):
     """A change of severity when other words appear anywhere in the post."""
 
@@ -37,6 +40,7 @@ class TermSpec(RuleSpec):
     unless: list[str] = Field(default_factory=list)
     evasion: bool = False
     context: list[Context] = Field(default_factory=list)
+    headline_match: list[str] = Field(default_factory=list)
 
 
 class TermRule(Rule):
@@ -50,6 +54,7 @@ class TermRule(Rule):
         super().__init__(spec, lang, phrases)
         phrases.add(spec.id, spec.match, evasion=spec.evasion)
         phrases.add(f"unless:{spec.id}", spec.unless)
+        phrases.add(f"{HEADLINE}{spec.id}", spec.headline_match)
         for index, context in enumerate(spec.context):
             phrases.add(f"near:{spec.id}:{index}", context.near)
 

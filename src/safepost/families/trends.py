@@ -1,0 +1,189 @@
+"""Trend context: hashtags and names in a post resolved against what is trending, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from ..analysis import Analysis, Hashtag
+from ..hookspecs import hookimpl
+from ..matcher import Hit, PhraseCompiler
+from ..models import Finding, Severity, TrendItem
+from ..rule import Rule, RuleSpec
+from ..trends.hashtags import readings
+from ..trends.resolve import TrendMatch, index_for
+from .terms import HEADLINE
+
+MAX_EVIDENCE = 3
+
+
+class TrendSpec(RuleSpec):
+    """Which topic rules make a trend sensitive, and which lexicons show intent."""
+
+    topics: list[str] = Field(min_length=1)
+    promo: str = "lexicon.promo"
+    sympathy: str = "lexicon.condolence"
+    sympathy_severity: Severity = "low"
+
+
+@dataclass(frozen=True)
+class SensitiveMatch:
+    """A trend the post refers to, with the headlines that make it sensitive."""
+
+    match: TrendMatch
+    span: tuple[int, int]
+    topics: tuple[str, ...]
+    headlines: tuple[str, ...]
+
+
+class _TrendRule(Rule):
+    Spec = TrendSpec
+    spec: TrendSpec
+
+    def sensitive_matches(self, analysis: Analysis) -> list[SensitiveMatch]:
+        """Return the sensitive trends the post's hashtags and names refer to."""
+        if analysis.trends is None or not analysis.trends.items:
+            return []
+        index = index_for(analysis.trends)
+        found: list[SensitiveMatch] = []
+        seen: set[str] = set()
+        for match, span in _references(analysis, index):
+            if match.item.term in seen:
+                continue
+            sensitive = self._classify(analysis, match.item)
+            if sensitive is not None:
+                seen.add(match.item.term)
+                found.append(SensitiveMatch(match, span, *sensitive))
+        return found
+
+    def _classify(self, analysis: Analysis, item: TrendItem) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        topics: dict[str, None] = {}
+        headlines: list[str] = []
+        texts = [c.title for c in item.context] + [c.summary for c in item.context if c.summary]
+        texts.append(" ".join(readings(item.term)[0].words) if item.kind == "hashtag" else item.term)
+        for text in texts:
+            named = self._topics(analysis.annotate(text))
+            if named:
+                topics.update(dict.fromkeys(named))
+                if text in (c.title for c in item.context) and len(headlines) < MAX_EVIDENCE:
+                    headlines.append(text)
+        return (tuple(topics), tuple(headlines)) if topics else None
+
+    def _topics(self, hits: dict[str, list[Hit]]) -> list[str]:
+        named = []
+        for owner, owner_hits in hits.items():
+            rule_id = owner.removeprefix(HEADLINE)
+            if not any(rule_id == t or rule_id.startswith(t + ".") for t in self.spec.topics):
+                continue
+            blockers = hits.get(f"unless:{rule_id}", [])
+            if any(not any(h.start < b.end and b.start < h.end for b in blockers)
+                   for h in owner_hits):
+                named.append(rule_id)
+        return named
+
+    def message_for(self, item: SensitiveMatch) -> str:
+        """Fill the rule's message with the trend and why it is sensitive."""
+        term = item.match.item.term
+        topics = ", ".join(dict.fromkeys(t.split(".")[-1].replace("-", " ") for t in item.topics))
+        return self.spec.message.format(matched=item.match.query, term=term,
+                                        suggestion=self.spec.suggestion or "") + f" ({topics})"
+
+
+class TrendHijackRule(_TrendRule):
+    """A post uses a hashtag or name that trends because of a tragedy or conflict."""
+
+    family = "trend-hijack"
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Flag sensitive trends the post refers to, unless it sells (that is tragedy-promo)."""
+        if analysis.has(self.spec.promo):
+            return
+        sympathy = analysis.has(self.spec.sympathy)
+        for item in self.sensitive_matches(analysis):
+            yield self.finding(
+                analysis, span=item.span, message=self.message_for(item),
+                severity=self.spec.sympathy_severity if sympathy else None,
+                evidence=list(item.headlines) or [f"trending: {item.match.item.term}"])
+
+
+class TragedyPromoRule(_TrendRule):
+    """A post sells something while it refers to a sensitive trend."""
+
+    family = "tragedy-promo"
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Flag promotional posts that refer to a sensitive trend."""
+        if not analysis.has(self.spec.promo):
+            return
+        for item in self.sensitive_matches(analysis):
+            yield self.finding(
+                analysis, span=item.span, message=self.message_for(item),
+                evidence=list(item.headlines) or [f"trending: {item.match.item.term}"])
+
+
+def _references(analysis: Analysis, index) -> Iterator[tuple[TrendMatch, tuple[int, int]]]:
+    for tag in analysis.hashtags:
+        for match in index.match_tag(tag.body, readings(tag.body)):
+            yield match, tag.span
+    for words, span in _names(analysis):
+        for match in index.match_phrase(words):
+            yield match, span
+
+
+def _names(analysis: Analysis) -> Iterator[tuple[list[str], tuple[int, int]]]:
+    """Yield runs of capitalised words (names such as "Boston" or "Hurricane Sandy")."""
+    run: list = []
+    for token in [*analysis.doc, None]:
+        if token is not None and token.is_alpha and token.text[:1].isupper() and not token.is_stop:
+            run.append(token)
+            continue
+        if run:
+            start, end = analysis.to_original(run[0].idx, run[-1].idx + len(run[-1].text))
+            yield [t.lower_ for t in run], (start, end)
+            run = []
+
+
+class HashtagSpec(RuleSpec):
+    """Words that make a reading of a run-together hashtag unfortunate."""
+
+    words: list[str] = Field(min_length=1)
+
+
+class AmbiguousHashtagRule(Rule):
+    """A run-together hashtag that can also be read as something unfortunate."""
+
+    family = "hashtag-readings"
+    Spec = HashtagSpec
+    spec: HashtagSpec
+
+    def __init__(self, spec: HashtagSpec, lang: str, phrases: PhraseCompiler) -> None:
+        super().__init__(spec, lang, phrases)
+        self._words = frozenset(w.casefold() for w in spec.words)
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Flag tags with more than one plausible reading when one of them says a risky word."""
+        for tag in analysis.hashtags:
+            finding = self._judge(analysis, tag)
+            if finding is not None:
+                yield finding
+
+    def _judge(self, analysis: Analysis, tag: Hashtag) -> Finding | None:
+        if tag.body != tag.body.lower() or len(tag.body) < 6:
+            return None  # camelCase (or a short tag) already tells the reader where words end
+        found = readings(tag.body, hidden_words=self._words)
+        risky = [r for r in found if self._words.intersection(r.words)]
+        if len(found) < 2 or not risky:
+            return None
+        texts = [" ".join(r.words) for r in found]
+        return self.finding(analysis, span=tag.span, term=" ".join(risky[0].words),
+                            evidence=[f"can be read as “{t}”" for t in texts])
+
+
+@hookimpl
+def register_rule_families(register: Callable[[type[Rule]], None]) -> None:
+    """Register the trend-context families."""
+    register(TrendHijackRule)
+    register(TragedyPromoRule)
+    register(AmbiguousHashtagRule)
