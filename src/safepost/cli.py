@@ -230,8 +230,8 @@ def _command_explain(args: argparse.Namespace) -> int:
     specs = {spec.id: spec for pack in checker.packs for spec in pack.specs}
     spec = specs.get(args.rule)
     if spec is None:
-        close = difflib.get_close_matches(args.rule, list(specs), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `safepost rules` lists them"
+        close = difflib.get_close_matches(args.rule, list(specs), n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; `safepost rules` lists them"
         raise ConfigError(f"no rule {args.rule!r}{hint}", key="RULE")
     print(f"{spec.id} ({spec.category}, {spec.severity})\n")
     if spec.explain:

@@ -88,7 +88,7 @@ class _TrendRule(Rule):
         term = item.match.item.term
         topics = ", ".join(dict.fromkeys(t.split(".")[-1].replace("-", " ") for t in item.topics))
         return self.spec.message.format(matched=item.match.query, term=term,
-                                        suggestion=self.spec.suggestion or "") + f" ({topics})"
+                                        suggestion=self.spec.suggestion or "") + f" (news about {topics})."
 
 
 class TrendHijackRule(_TrendRule):
