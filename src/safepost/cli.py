@@ -48,9 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report unreadable posts and still check all the others")
     check.add_argument("--require-trends", action="store_true",
                        help="review every post when trends cannot be checked")
+    check.add_argument("--write-verdicts", metavar="OUT.csv",
+                       help="write a CSV input back with decision, risk and top-finding columns")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="a saved --format json report: its findings do not fail the run again")
+    check.add_argument("--diff", metavar="REF", help="check only posts changed since a git ref")
 
     rules = commands.add_parser("rules", help="list rules (id, category, severity, languages)")
     rules.add_argument("--config", metavar="FILE")
+    rules.add_argument("--markdown", action="store_true", help="print the rule reference (docs/rules.md)")
     rules.add_argument("--test", nargs="*", metavar="PACK", default=None,
                        help="run every example of the given packs (default: all loaded packs)")
 
@@ -119,19 +125,29 @@ def _command_check(args: argparse.Namespace) -> int:
     if formatter is None:
         raise ConfigError(f"unknown format {args.format!r}; choose from "
                           f"{', '.join(sorted(checker.registry.formats))}", key="--format")
-    defaults = _post_defaults(args)
+    paths = args.paths or ["-"]
+    if args.write_verdicts and (len(paths) != 1 or not paths[0].lower().endswith(".csv")):
+        raise ConfigError("takes exactly one .csv input", key="--write-verdicts")
     failed, errors = False, []
-    items = list(_read_all(checker, args.paths or ["-"], defaults, args.keep_going, errors))
+    items = list(_read_all(checker, paths, args, errors))
     verdicts = checker.check_many(post for _, _, post in items)
     threshold = ("review", "hold") if args.fail_on == "review" else ("hold",)
+    checked: list[tuple[int, Any]] = []
 
     def results() -> Iterator[Checked]:
         nonlocal failed
+        progress = _Progress(len(items))
         for (path, line, post), verdict in zip(items, verdicts, strict=True):
             failed = failed or verdict.decision in threshold
+            checked.append((line, verdict))
+            progress.step()
             yield Checked(path, line, post, verdict)
+        progress.done()
 
     formatter(results(), sys.stdout, {s.id: s for pack in checker.packs for s in pack.specs})
+    if args.write_verdicts:
+        _write_verdicts(paths[0], args.write_verdicts, _csv_layout(config),
+                        checked + [(e.line, e) for e in errors if e.line is not None])
     for error in errors:
         print(f"safepost: {error}", file=sys.stderr)
     if errors:
@@ -139,7 +155,42 @@ def _command_check(args: argparse.Namespace) -> int:
     return Exit.FAILED if failed and not args.exit_zero else Exit.OK
 
 
+class _Progress:
+    """Progress on standard error, only on a terminal and only for many posts."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.count = total, 0
+        self.shown = total >= 200 and sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.count += 1
+        if self.shown and self.count % 100 == 0:
+            print(f"\rchecked {self.count}/{self.total} posts", end="", file=sys.stderr)
+
+    def done(self) -> None:
+        if self.shown:
+            print(f"\rchecked {self.count}/{self.total} posts", file=sys.stderr)
+
+
+def _csv_layout(config: Any) -> Any:
+    from .errors import ConfigError
+    from .readers import CsvLayout
+
+    try:
+        return CsvLayout(**config.csv.model_dump())
+    except ConfigError as exc:
+        raise ConfigError(exc.message, key=f"csv.{exc.key}") from None
+
+
+def _write_verdicts(source: str, target: str, layout: Any, results: list[tuple[int, Any]]) -> None:
+    from .readers import load_text, write_verdicts_csv
+
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        write_verdicts_csv(load_text(source), layout, sorted(results, key=lambda r: r[0]), out)
+
+
 def _post_defaults(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the post fields given on the command line, validated."""
     from .checker import as_post
 
     fields = {k: v for k, v in (("lang", args.lang), ("region", args.region),
@@ -149,12 +200,16 @@ def _post_defaults(args: argparse.Namespace) -> dict[str, Any]:
     return fields
 
 
-def _read_all(checker: Checker, paths: Sequence[str], defaults: dict[str, Any],
-              keep_going: bool, errors: list[Exception]) -> Iterator[tuple[str, int, Post]]:
+def _read_all(checker: Checker, paths: Sequence[str], args: argparse.Namespace,
+              errors: list[Exception]) -> Iterator[tuple[str, int, Post]]:
     from .checker import as_post
     from .errors import InputError
     from .readers import ReadContext, decode_text, load_text, read_posts
 
+    defaults = _post_defaults(args)
+    layout = _csv_layout(checker.config)
+    known = _baseline(args)
+    changed = _changed(args, paths)
     readers = checker.registry.readers
     for path in _expand(paths, readers):
         if path == "-":
@@ -165,12 +220,46 @@ def _read_all(checker: Checker, paths: Sequence[str], defaults: dict[str, Any],
                 raise InputError(f"unsupported file type; safepost reads {', '.join(sorted(readers))}",
                                  path=path)
             text, name = load_text(path), path
-        for line, post in read_posts(text, ReadContext(path=name, keep_going=keep_going), reader):
+        context = ReadContext(path=name, csv=layout, keep_going=args.keep_going)
+        for line, post in read_posts(text, context, reader):
             if isinstance(post, InputError):
                 errors.append(post)
                 continue
+            if changed is not None and not _touched(changed, name, line, post.text):
+                continue
             missing = {k: v for k, v in defaults.items() if getattr(post, k) is None}
-            yield name, line, as_post(post, missing) if missing else post
+            post = as_post(post, missing) if missing else post
+            yield name, line, _apply_baseline(known, name, line, post)
+
+
+def _baseline(args: argparse.Namespace) -> Any:
+    if not args.baseline:
+        return None
+    from .baseline import load_baseline
+
+    return load_baseline(args.baseline)
+
+
+def _apply_baseline(known: Any, path: str, line: int, post: Post) -> Post:
+    if not known:
+        return post
+    from .baseline import apply_baseline
+
+    return apply_baseline(known, path, line, post)
+
+
+def _changed(args: argparse.Namespace, paths: Sequence[str]) -> Any:
+    if not args.diff:
+        return None
+    from .gitdiff import changed_lines
+
+    return changed_lines(args.diff, [p for p in paths if p != "-"])
+
+
+def _touched(changed: Any, path: str, line: int, text: str) -> bool:
+    from .gitdiff import touches
+
+    return touches(changed, path, line, text)
 
 
 def _expand(paths: Sequence[str], readers: dict[str, Any]) -> Iterator[str]:
@@ -200,6 +289,11 @@ def _command_rules(args: argparse.Namespace) -> int:
         print(f"{failures} failing example{'s' if failures != 1 else ''}")
         return Exit.FAILED if failures else Exit.OK
     checker = Checker(config)
+    if args.markdown:
+        from .reference import rule_reference
+
+        print(rule_reference(checker), end="")
+        return Exit.OK
     for row in rule_table(checker):
         print("  ".join(row))
     return Exit.OK
