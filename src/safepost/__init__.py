@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, InputError, PackError, RuleError, SafepostError, TrendError
@@ -10,6 +11,8 @@ from .models import Finding, Post, TrendContext, TrendItem, TrendSnapshot, Verdi
 
 if TYPE_CHECKING:
     from .checker import Checker
+
+logging.getLogger("safepost").addHandler(logging.NullHandler())
 
 __all__ = [
     "Checker",
