@@ -45,8 +45,9 @@ def error_for(tmp_path: Path, text: str) -> str:
                      "brand.yml:8: invalid YAML: expected ',' or ']', but got ':'",
                      id="a YAML syntax error names its line"),
         pytest.param(GOOD_RULE.replace("family: terms", "family: words"),
-                     "brand.yml:1: family: unknown family 'words'; must be one of lexicon, "
-                     "pattern, regex, terms", id="an unknown family lists the known ones"),
+                     "brand.yml:1: family: unknown family 'words'; must be one of compliance, "
+                     "dates, disclosure, hashtag-readings, lexicon, pattern, regex, reply, terms, "
+                     "tone, tragedy-promo, trend-hijack", id="an unknown family lists the known ones"),
         pytest.param(GOOD_RULE.replace('      pass: ["Better than ever"]\n', ""),
                      "brand.yml:9: rules[0].examples.pass: Field required",
                      id="a rule without pass examples is refused"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def test_hook_blocks_a_risky_post_and_lets_a_clean_one_through(tmp_path: Path) -
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n      - id: safepost\n",
         encoding="utf-8")
-    pre_commit = [str(Path(shutil.which("pre-commit") or "pre-commit"))]
+    pre_commit = [sys.executable, "-m", "pre_commit"]
     installed = subprocess.run([*pre_commit, "install"], cwd=repo, env=env, capture_output=True,
                                text=True, check=False)
     assert installed.returncode == 0, installed.stderr

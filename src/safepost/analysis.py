@@ -10,7 +10,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc
 
-from .matcher import Hit, is_url_like
+from .matcher import Hit
 from .models import Post, TrendSnapshot, TrendStatus
 from .text import NormalizedText
 
@@ -36,6 +36,7 @@ class Analysis:
     norm: NormalizedText
     doc: Doc
     hits: dict[str, list[Hit]]
+    links: tuple[tuple[int, int], ...]
     annotate: Callable[[str], dict[str, list[Hit]]]
     trends: TrendSnapshot | None = None
     trend_status: TrendStatus = "none"
@@ -71,12 +72,10 @@ class Analysis:
     @cached_property
     def link_spans(self) -> tuple[tuple[int, int], ...]:
         """Return the spans of links, e-mail addresses and mentions in the original text."""
-        return tuple(
-            self.to_original(t.idx, t.idx + len(t.text)) for t in self.doc if is_url_like(t)
-        )
+        return tuple(self.to_original(start, end) for start, end in self.links)
 
     def _inside_link(self, norm_index: int) -> bool:
-        return any(t.idx <= norm_index < t.idx + len(t.text) for t in self.doc if is_url_like(t))
+        return any(start <= norm_index < end for start, end in self.links)
 
     def in_link(self, span: tuple[int, int]) -> bool:
         """Return whether a span of the original text lies inside a link or address."""

@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from .analysis import Analysis
 from .config import Config, find_config, read_config
+from .crisis import crisis_packs
 from .errors import InputError, PackError, RuleError, SafepostError
 from .matcher import Hit, PhraseCompiler, PhraseMatcher
 from .models import Finding, Post, Suppression, TrendSnapshot, TrendStatus, Verdict
@@ -88,7 +89,8 @@ class Checker:
         for path in self.config.packs:
             if not path.exists():
                 raise PackError("no such pack file or folder", path=path)
-        self.packs: list[Pack] = load_packs(roots, self.registry.families)
+        self.packs: list[Pack] = [*load_packs(roots, self.registry.families),
+                                  *crisis_packs(self.config)]
         self.languages: tuple[str, ...] = tuple(sorted({p.lang for p in self.packs if p.lang}))
         self._compiled: dict[str, _Language] = {}
         self._lock = threading.Lock()
@@ -231,25 +233,37 @@ class Checker:
         norms = [compiled.normalize(p.text) for p in posts]
         docs = compiled.nlp.pipe(n.text for n in norms)
         now = datetime.now(UTC)
-        return [
-            Analysis(
+        analyses = []
+        for post, norm, doc in zip(posts, norms, docs, strict=True):
+            hits, links = compiled.matcher.scan(doc)
+            analyses.append(Analysis(
                 post=post,
                 lang=lang,
                 publish_at=post.publish_at or now,
                 norm=norm,
                 doc=doc,
-                hits=compiled.matcher.match(doc),
+                hits=hits,
+                links=links,
                 trends=snapshot,
                 trend_status=status,
                 annotate=compiled.annotate,
-            )
-            for post, norm, doc in zip(posts, norms, docs, strict=True)
-        ]
+            ))
+        return analyses
 
     def _judge(self, analysis: Analysis) -> Verdict:
         findings: list[Finding] = []
-        for rule in self._language(analysis.lang).rules:
-            findings.extend(self._run(rule, analysis))
+        rules = self._language(analysis.lang).rules
+        hits = analysis.hits
+        try:
+            for rule in rules:
+                if rule.needs and not any(map(hits.get, rule.needs)):
+                    continue
+                findings.extend(rule.check(analysis))
+        except SafepostError:
+            raise
+        except Exception as exc:
+            raise RuleError(f"rule {rule.id} failed: {type(exc).__name__}: {exc}",
+                            key=rule.id) from exc
         if self.config.require_trends and analysis.trend_status == "unavailable":
             findings.append(_trends_required())
         findings = [self._override(f) for f in findings]
@@ -258,16 +272,6 @@ class Checker:
         return assemble(kept, decision=decision, post=analysis.post, lang=analysis.lang,
                         trend_status=analysis.trend_status, version=version(),
                         suppressed=suppressed)
-
-    @staticmethod
-    def _run(rule: Rule, analysis: Analysis) -> list[Finding]:
-        try:
-            return list(rule.check(analysis))
-        except SafepostError:
-            raise
-        except Exception as exc:
-            raise RuleError(f"rule {rule.id} failed: {type(exc).__name__}: {exc}",
-                            key=rule.id) from exc
 
     def _override(self, finding: Finding) -> Finding:
         severity = self.config.severity_for(finding.rule, finding.severity)

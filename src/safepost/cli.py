@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -53,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE",
                        help="a saved --format json report: its findings do not fail the run again")
     check.add_argument("--diff", metavar="REF", help="check only posts changed since a git ref")
+    check.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                       help="check in N processes (default: 1; 0: one per core)")
 
     rules = commands.add_parser("rules", help="list rules (id, category, severity, languages)")
     rules.add_argument("--config", metavar="FILE")
@@ -68,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     trends.add_argument("provider", nargs="?", metavar="PROVIDER")
     trends.add_argument("--config", metavar="FILE")
     trends.add_argument("--offline", action="store_true", help="use cached snapshots only")
+
+    crisis = commands.add_parser("crisis", help="which queued posts the crisis windows would hold")
+    crisis.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    crisis.add_argument("--config", metavar="FILE", help="safepost.toml with [[crisis]] tables")
+    crisis.add_argument("--publish-at", metavar="ISO-8601",
+                        help="for posts without a time of their own")
+    crisis.add_argument("--lang", metavar="CODE", help="for posts without a language of their own")
+    crisis.add_argument("--region", metavar="CODE", help="for posts without a region of their own")
+    crisis.set_defaults(keep_going=False, baseline=None, diff=None)
 
     commands.add_parser("schema", help="print the Verdict JSON Schema")
     return parser
@@ -115,12 +128,13 @@ def _command_check(args: argparse.Namespace) -> int:
     config = _config(args, **overrides)
     if args.offline:
         config = config.model_copy(update={"trends": config.trends.model_copy(update={"offline": True})})
-    checker = Checker(config)
-    if args.trends:
-        from .trends.providers import open_trends
+    jobs = _job_count(args.jobs)
+    trends = _trend_source(args, config)
+    if jobs > 1:
+        from .jobs import FixedTrends
 
-        checker = Checker(config, trends=open_trends(args.trends, checker.registry.providers,
-                                                     config.trends))
+        trends = FixedTrends(*trends.snapshot()) if trends is not None else None
+    checker = Checker(config, trends=trends)
     formatter = checker.registry.formats.get(args.format)
     if formatter is None:
         raise ConfigError(f"unknown format {args.format!r}; choose from "
@@ -129,22 +143,39 @@ def _command_check(args: argparse.Namespace) -> int:
     if args.write_verdicts and (len(paths) != 1 or not paths[0].lower().endswith(".csv")):
         raise ConfigError("takes exactly one .csv input", key="--write-verdicts")
     failed, errors = False, []
-    items = list(_read_all(checker, paths, args, errors))
-    verdicts = checker.check_many(post for _, _, post in items)
+    read: deque[tuple[str, int, Post]] = deque()
+
+    def posts() -> Iterator[Post]:
+        for item in _read_all(checker, paths, args, errors):
+            read.append(item)
+            yield item[2]
+
+    if jobs > 1:
+        from .jobs import check_in_parallel
+
+        verdicts = check_in_parallel(posts(), jobs=jobs, config=config, trends=trends,
+                                     local=checker)
+    else:
+        verdicts = checker.check_many(posts())
     threshold = ("review", "hold") if args.fail_on == "review" else ("hold",)
     checked: list[tuple[int, Any]] = []
 
     def results() -> Iterator[Checked]:
         nonlocal failed
-        progress = _Progress(len(items))
-        for (path, line, post), verdict in zip(items, verdicts, strict=True):
+        progress = _Progress()
+        for verdict in verdicts:
+            path, line, post = read.popleft()
             failed = failed or verdict.decision in threshold
-            checked.append((line, verdict))
+            if args.write_verdicts:
+                checked.append((line, verdict))
             progress.step()
             yield Checked(path, line, post, verdict)
         progress.done()
 
-    formatter(results(), sys.stdout, {s.id: s for pack in checker.packs for s in pack.specs})
+    streamed = results()
+    first = next(streamed, None)  # a post that cannot be read fails before any output
+    formatter(itertools.chain([first] if first is not None else [], streamed), sys.stdout,
+              {s.id: s for pack in checker.packs for s in pack.specs})
     if args.write_verdicts:
         _write_verdicts(paths[0], args.write_verdicts, _csv_layout(config),
                         checked + [(e.line, e) for e in errors if e.line is not None])
@@ -156,20 +187,44 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """Progress on standard error, only on a terminal and only for many posts."""
+    """Progress on standard error, only on a terminal and only from the 200th post on."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.count = total, 0
-        self.shown = total >= 200 and sys.stderr.isatty()
+    def __init__(self) -> None:
+        self.count = 0
+        self.shown = sys.stderr.isatty()
 
     def step(self) -> None:
         self.count += 1
-        if self.shown and self.count % 100 == 0:
-            print(f"\rchecked {self.count}/{self.total} posts", end="", file=sys.stderr)
+        if self.shown and self.count >= 200 and self.count % 100 == 0:
+            print(f"\rchecked {self.count} posts", end="", file=sys.stderr)
 
     def done(self) -> None:
-        if self.shown:
-            print(f"\rchecked {self.count}/{self.total} posts", file=sys.stderr)
+        if self.shown and self.count >= 200:
+            print(f"\rchecked {self.count} posts", file=sys.stderr)
+
+
+def _jobs(value: str) -> int:
+    """Read `--jobs`: a whole number, 0 or more."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError("a whole number of processes, 0 for one per core")
+    return int(value)
+
+
+def _job_count(jobs: int) -> int:
+    from .jobs import job_count
+
+    return job_count(jobs)
+
+
+def _trend_source(args: argparse.Namespace, config: Any) -> Any:
+    """Return the trend source of `--trends`, or of the config's providers, or None."""
+    spec = args.trends or ",".join(config.trends.providers)
+    if not spec:
+        return None
+    from .plugins import Registry, plugin_manager
+    from .trends.providers import open_trends
+
+    return open_trends(spec, Registry.collect(plugin_manager()).providers, config.trends)
 
 
 def _csv_layout(config: Any) -> Any:
@@ -363,6 +418,39 @@ def _command_trends(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
+def _command_crisis(args: argparse.Namespace) -> int:
+    from .checker import Checker
+    from .verdict import decide
+
+    config = _config(args)
+    if not config.crisis:
+        print("no crisis windows are declared; add [[crisis]] tables (see docs/crisis.md)")
+        return Exit.OK
+    for window in config.crisis:
+        print(window.describe())
+    checker = Checker(config)
+    errors: list[Exception] = []
+    items = list(_read_all(checker, args.paths or ["-"], args, errors))
+    verdicts = checker.check_many(post for _, _, post in items)
+    counts = {"hold": 0, "review": 0}
+    for (path, line, post), verdict in zip(items, verdicts, strict=True):
+        findings = [f for f in verdict.findings if f.rule.startswith("crisis.")]
+        decision = decide(findings, post, config)
+        if decision == "publish":
+            continue
+        counts[decision] += 1
+        when = post.publish_at.isoformat() if post.publish_at else "now"
+        windows = ", ".join(f"“{f.evidence[0]}” ({f.rule})" for f in findings)
+        print(f"{path}:{line}: {decision}: post {post.id or '(no id)'} at {when}, window {windows}")
+    plural = "s" if len(items) != 1 else ""
+    print(f"{len(items)} post{plural} checked: {counts['hold']} hold, {counts['review']} review")
+    for error in errors:
+        print(f"safepost: {error}", file=sys.stderr)
+    if errors:
+        return Exit.ERROR
+    return Exit.FAILED if counts["hold"] else Exit.OK
+
+
 def _command_schema(args: argparse.Namespace) -> int:
     import json
 
@@ -377,5 +465,6 @@ _COMMANDS = {
     "rules": _command_rules,
     "explain": _command_explain,
     "trends": _command_trends,
+    "crisis": _command_crisis,
     "schema": _command_schema,
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .crisis import CrisisWindow
 from .errors import ConfigError
 from .models import Severity, severity_rank
 from .trends.settings import TrendSettings
@@ -32,6 +33,22 @@ class DecisionThresholds(BaseModel):
         return self
 
 
+class CsvSettings(BaseModel):
+    """How scheduler CSV files are laid out (column names or 0-based numbers, date format)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date_column: str | int | None = None
+    message_column: str | int | None = None
+    link_column: str | int | None = None
+    time_column: str | int | None = None
+    id_column: str | int | None = None
+    date_format: str | None = None
+    timezone: str = "UTC"
+    header: bool | None = None
+    delimiter: str = Field(",", min_length=1, max_length=1)
+
+
 class Config(BaseModel):
     """Everything a team can set; defaults are the bundled behaviour."""
 
@@ -47,6 +64,8 @@ class Config(BaseModel):
     decision: DecisionThresholds = Field(default_factory=DecisionThresholds)
     require_trends: bool = False
     trends: TrendSettings = Field(default_factory=TrendSettings)
+    crisis: list[CrisisWindow] = Field(default_factory=list)
+    csv: CsvSettings = Field(default_factory=CsvSettings)
 
     def is_enabled(self, rule_id: str, *, default: bool = True) -> bool:
         """Return whether a rule is on: the most specific `enable`/`disable` prefix wins."""

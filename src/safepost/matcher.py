@@ -11,12 +11,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .text import evasion_keys, mask_pattern
 
 _COMPACT = re.compile(r"[\W_]+")
+_ATTRS = [ORTH, LEMMA, IDX]
+_PLAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+_MAX_LEXES = 10_000
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class PhraseCompiler:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self._phrases: list[Phrase] = []
+        self._special_cases = nlp.tokenizer.rules or {}
 
     def add(self, owner: str, phrases: Iterable[str], *, evasion: bool = False) -> list[Phrase]:
         """Register phrases under an owner (a rule id, or a derived name such as ``unless:ID``)."""
@@ -78,7 +83,13 @@ class PhraseCompiler:
         return added
 
     def _keys(self, text: str) -> Iterator[tuple[str, bool]]:
-        for token in self.nlp.make_doc(text.strip()):
+        text = text.strip()
+        words = text.split(" ")
+        if _PLAIN.fullmatch(text) and not any(w in self._special_cases for w in words):
+            # Letters split at single spaces are what the tokenizer would make of them.
+            yield from ((word.lower(), False) for word in words)
+            return
+        for token in self.nlp.make_doc(text):
             if token.is_space:
                 continue
             word = token.lower_
@@ -92,6 +103,20 @@ class PhraseCompiler:
         return PhraseMatcher(self._phrases)
 
 
+@dataclass(frozen=True, slots=True)
+class _Lex:
+    """What matching needs of a token: the same wherever the token occurs, so computed once."""
+
+    text: str
+    lower: str
+    keys: tuple[str, ...]
+    evasive: tuple[str, ...]
+    starts: tuple[tuple[Phrase, str | None], ...]
+    whole: tuple[Phrase, ...]
+    link: bool
+    space: bool
+
+
 class PhraseMatcher:
     """Finds registered phrases in a Doc in one pass."""
 
@@ -100,6 +125,7 @@ class PhraseMatcher:
         self._stems: dict[str, list[Phrase]] = defaultdict(list)
         self._compact: dict[str, list[Phrase]] = defaultdict(list)
         self._masked: dict[int, list[Phrase]] = defaultdict(list)
+        self._lexes: dict[tuple[int, int], _Lex] = {}
         for phrase in phrases:
             key, is_stem = phrase.keys[0]
             (self._stems[key[:2]] if is_stem else self._exact[key]).append(phrase)
@@ -110,8 +136,18 @@ class PhraseMatcher:
 
     def match(self, doc: Doc) -> dict[str, list[Hit]]:
         """Return the hits in `doc`, grouped by the phrases' owners."""
-        words = [t for t in doc if not t.is_space]
-        plain = [() if is_url_like(t) else token_keys(t) for t in words]
+        return self.scan(doc)[0]
+
+    def scan(self, doc: Doc) -> tuple[dict[str, list[Hit]], tuple[tuple[int, int], ...]]:
+        """Return the hits in `doc` grouped by owner, and the spans of its links and mentions."""
+        words: list[_Lex] = []
+        offsets: list[int] = []
+        lexes = self._lexes
+        for i, (orth, lemma, idx) in enumerate(doc.to_array(_ATTRS).tolist()):
+            lex = lexes.get((orth, lemma)) or self._lex(doc[i], (orth, lemma))
+            if not lex.space:
+                words.append(lex)
+                offsets.append(idx)
         hits: dict[str, list[Hit]] = defaultdict(list)
         seen: set[tuple[int, int, int]] = set()
 
@@ -119,33 +155,46 @@ class PhraseMatcher:
             marker = (id(phrase), start, end)
             if marker not in seen:
                 seen.add(marker)
-                first, last = words[start], words[end - 1]
-                hits[phrase.owner].append(
-                    Hit(phrase, start, end, first.idx, last.idx + len(last.text))
-                )
+                last = offsets[end - 1] + len(words[end - 1].text)
+                hits[phrase.owner].append(Hit(phrase, start, end, offsets[start], last))
 
-        for i, keys in enumerate(plain):
-            if not keys:
-                continue
-            evasive = evasion_keys(words[i].text)
-            for phrase in self._candidates(keys, evasive):
-                end = self._extend(phrase, plain, words, i)
+        for i, lex in enumerate(words):
+            following = words[i + 1].keys if i + 1 < len(words) else ()
+            for phrase, second in lex.starts:
+                if second is not None and second not in following:
+                    continue
+                end = self._extend(phrase, words, i)
                 if end is not None:
                     record(phrase, i, end)
-            if words[i].text[:1] in "#＃":
-                for phrase in self._compact.get(keys[-1], ()):
-                    record(phrase, i, i + 1)
-            pattern = mask_pattern(keys[0])
-            if pattern is not None:
-                for phrase in self._masked.get(len(keys[0]), ()):
-                    if pattern.fullmatch(phrase.keys[0][0]):
-                        record(phrase, i, i + 1)
+            for phrase in lex.whole:
+                record(phrase, i, i + 1)
         for start, end, joined in _spaced_runs(words):
             for key in (joined, *evasion_keys(joined)):
                 for phrase in self._exact.get(key, ()):
                     if phrase.evasion and len(phrase.keys) == 1:
                         record(phrase, start, end)
-        return hits
+        links = tuple((offsets[i], offsets[i] + len(w.text)) for i, w in enumerate(words) if w.link)
+        return hits, links
+
+    def _lex(self, token: Token, key: tuple[int, int]) -> _Lex:
+        link = is_url_like(token)
+        keys = () if link else token_keys(token)
+        evasive = evasion_keys(token.text) if keys else ()
+        starts = tuple((phrase, _second_key(phrase))
+                       for phrase in (self._candidates(keys, evasive) if keys else ()))
+        whole: list[Phrase] = []
+        if keys and token.text[:1] in "#＃":
+            whole.extend(self._compact.get(keys[-1], ()))
+        pattern = mask_pattern(keys[0]) if keys else None
+        if pattern is not None:
+            whole.extend(phrase for phrase in self._masked.get(len(keys[0]), ())
+                         if pattern.fullmatch(phrase.keys[0][0]))
+        lex = _Lex(token.text, keys[0] if keys else token.lower_, keys, evasive, starts,
+                   tuple(whole), link, token.is_space)
+        if len(self._lexes) >= _MAX_LEXES:
+            self._lexes.clear()
+        self._lexes[key] = lex
+        return lex
 
     def _candidates(self, keys: tuple[str, ...], evasive: tuple[str, ...]) -> Iterator[Phrase]:
         for key in keys:
@@ -159,31 +208,38 @@ class PhraseMatcher:
                     yield phrase
 
     @staticmethod
-    def _extend(phrase: Phrase, plain: list, words: list[Token], start: int) -> int | None:
+    def _extend(phrase: Phrase, words: list[_Lex], start: int) -> int | None:
         position = start + 1
         for key, is_stem in phrase.keys[1:]:
-            if position >= len(words) or not plain[position]:
+            if position >= len(words) or not words[position].keys:
                 return None
-            candidates = plain[position]
+            candidates = words[position].keys
             if phrase.evasion:
-                candidates = (*candidates, *evasion_keys(words[position].text))
+                candidates = (*candidates, *words[position].evasive)
             if not any(k.startswith(key) if is_stem else k == key for k in candidates):
                 return None
             position += 1
         return position
 
 
-def _spaced_runs(words: list[Token]) -> Iterator[tuple[int, int, str]]:
+def _second_key(phrase: Phrase) -> str | None:
+    """Return the word a phrase needs next, when one plain comparison settles it."""
+    if len(phrase.keys) < 2 or phrase.evasion or phrase.keys[1][1]:
+        return None
+    return phrase.keys[1][0]
+
+
+def _spaced_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
     """Yield runs of single letters spelled apart (``f u c k``, ``f🔥u🔥c🔥k``)."""
     i, n = 0, len(words)
     while i < n:
         if not _single_letter(words[i]):
             i += 1
             continue
-        letters, j, last = [words[i].lower_], i + 1, i
+        letters, j, last = [words[i].lower], i + 1, i
         while j < n:
             if _single_letter(words[j]):
-                letters.append(words[j].lower_)
+                letters.append(words[j].lower)
                 last = j
             elif not _separator(words[j]):
                 break
@@ -193,9 +249,9 @@ def _spaced_runs(words: list[Token]) -> Iterator[tuple[int, int, str]]:
         i = last + 1
 
 
-def _single_letter(token: Token) -> bool:
-    return len(token.text) == 1 and token.text.isalpha()
+def _single_letter(word: _Lex) -> bool:
+    return len(word.text) == 1 and word.text.isalpha()
 
 
-def _separator(token: Token) -> bool:
-    return len(token.text) <= 2 and not any(c.isalnum() for c in token.text)
+def _separator(word: _Lex) -> bool:
+    return len(word.text) <= 2 and not any(c.isalnum() for c in word.text)

@@ -17,6 +17,7 @@ from .hookspecs import hookimpl
 from .rule import Rule, RuleSpec
 
 MAX_PACK_BYTES = 5_000_000
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COMMON = "common"
 
 
@@ -87,26 +88,20 @@ def load_pack(
             "split it into several files", path=path)
     try:
         text = raw.decode("utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
     except UnicodeDecodeError as exc:
         raise PackError("the pack is not UTF-8 text", path=path) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PackError(f"invalid YAML: {problem}", path=path,
-                        line=mark.line + 1 if mark else None) from exc
+    data = _parse(text, path)
     if not isinstance(data, dict):
         raise PackError("a pack is a mapping with `family:` and `rules:`", path=path, line=1)
     try:
         envelope = PackFile.model_validate(data)
     except ValidationError as exc:
-        raise _located(exc, node, path) from None
+        raise _located(exc, _compose(text), path) from None
     family = families.get(envelope.family)
     if family is None:
         raise PackError(
             f"unknown family {envelope.family!r}; must be one of {', '.join(sorted(families))}",
-            path=path, line=_line(node, ("family",)), key="family")
+            path=path, line=_line(_compose(text), ("family",)), key="family")
     defaults = {k: v for k, v in (("category", envelope.category),
                                   ("severity", envelope.severity)) if v is not None}
     defaults.update(envelope.defaults)
@@ -115,9 +110,29 @@ def load_pack(
         try:
             specs.append(family.Spec.model_validate({**defaults, **entry}))
         except ValidationError as exc:
-            raise _located(exc, node, path, prefix=("rules", index)) from None
+            raise _located(exc, _compose(text), path, prefix=("rules", index)) from None
     name = f"{lang or envelope.lang or COMMON}/{Path(source.name).stem}"
     return Pack(name, path, envelope.lang or lang, family, tuple(specs))
+
+
+def _parse(text: str, path: str) -> Any:
+    """Parse a pack with libyaml when installed; word errors as the Python parser does."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PackError(f"invalid YAML: {problem}", path=path,
+                        line=mark.line + 1 if mark else None) from exc
+
+
+def _compose(text: str) -> yaml.Node:
+    """Return the pack's node tree, whose marks give the line of a wrong value."""
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def load_packs(

@@ -70,6 +70,9 @@ class Rule(ABC):
     family: ClassVar[str]
     Spec: ClassVar[type[RuleSpec]] = RuleSpec
     reports: ClassVar[bool] = True
+    #: Phrase owners this rule cannot find anything without: when none of them matched a
+    #: post, the Checker does not call `check`. Empty: `check` runs on every post.
+    needs: tuple[str, ...] = ()
 
     def __init__(self, spec: RuleSpec, lang: str, phrases: PhraseCompiler) -> None:
         self.spec = spec

@@ -17,6 +17,9 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "$": "s", "!": "i", "|": "l", "€": "e"})
 _REPEATS = re.compile(r"(.)\1{2,}")
 _MASK_CHARS = frozenset("*#_%")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASCII_KEPT = frozenset(map(chr, range(32, 127))) | frozenset("\n\t\r")
+_FOLDED = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class NormalizedText:
         return self.starts[start], self.ends[end - 1]
 
 
+@lru_cache(maxsize=8192)
 def _script(char: str) -> str | None:
     if not char.isalpha():
         return None
@@ -46,7 +50,10 @@ def _script(char: str) -> str | None:
     return "OTHER"
 
 
+@lru_cache(maxsize=65536)
 def _fold_word(word: str, prefer: str) -> str:
+    if word.isascii() or len(_FOLDED.intersection(map(_script, word))) < 2:
+        return word
     counts: dict[str | None, int] = {}
     for char in word:
         script = _script(char)
@@ -61,11 +68,36 @@ def _fold_word(word: str, prefer: str) -> str:
 
 def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
     """Apply NFKC, drop invisible and stray combining marks, fold homoglyphs; keep case."""
+    changed = _changed_chars(text)
+    if not changed:
+        out, starts, ends = [text], range(len(text)), range(1, len(text) + 1)
+    else:
+        out, starts, ends = _normalize_clusters(text, changed)
+    folded = "".join(out)
+    if _mixed_scripts(folded):
+        folded = _fold_words(folded, prefer_script)
+    return NormalizedText(text, folded, tuple(starts), tuple(ends))
+
+
+def _normalize_clusters(text: str, changed: str) -> tuple[list[str], list[int], list[int]]:
+    """Normalize the clusters (a char and its combining marks) that hold a changed char.
+
+    Text between them is copied as it is: most posts change one or two chars (an emoji's
+    variation selector, a curly apostrophe), so the per-char work stays small.
+    """
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
+    done, n = 0, len(text)
+    for found in re.finditer(f"[{re.escape(changed)}]", text):
+        i = found.start()
+        if i < done:
+            continue
+        if i > done and unicodedata.category(text[i]) in ("Mn", "Me"):
+            i -= 1  # a mark belongs to the cluster of the char before it
+        out.append(text[done:i])
+        starts.extend(range(done, i))
+        ends.extend(range(done + 1, i + 1))
         j = i + 1
         while j < n and unicodedata.category(text[j]) in ("Mn", "Me"):
             j += 1
@@ -76,9 +108,31 @@ def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
             out.append(_PUNCTUATION.get(char, char))
             starts.append(i)
             ends.append(j)
-        i = j
-    folded = _fold_words("".join(out), prefer_script)
-    return NormalizedText(text, folded, tuple(starts), tuple(ends))
+        done = j
+    out.append(text[done:])
+    starts.extend(range(done, n))
+    ends.extend(range(done + 1, n + 1))
+    return out, starts, ends
+
+
+def _changed_chars(text: str) -> str:
+    """Return the distinct chars of `text` that normalization does not keep as they are."""
+    if text.isascii():
+        return "".join(sorted(set(_ASCII_CONTROL.findall(text))))
+    return "".join(sorted(c for c in set(text).difference(_ASCII_KEPT) if not _keeps(c)))
+
+
+@lru_cache(maxsize=8192)
+def _keeps(char: str) -> bool:
+    category = unicodedata.category(char)
+    if category in ("Cf", "Mn", "Me", "Cs") or (category == "Cc" and char not in "\n\t\r"):
+        return False
+    return char not in _PUNCTUATION and unicodedata.normalize("NFKC", char) == char
+
+
+def _mixed_scripts(text: str) -> bool:
+    """Return whether letters of two foldable scripts occur, so some word may mix them."""
+    return not text.isascii() and len(_FOLDED.intersection(map(_script, set(text)))) >= 2
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import Field
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
+from spacy.strings import StringStore, get_string_id
+from spacy.tokens import Doc
 
 from ..analysis import Analysis
 from ..hookspecs import hookimpl
@@ -14,11 +19,39 @@ from ..matcher import PhraseCompiler
 from ..models import Finding
 from ..rule import Rule, RuleSpec
 
+_ATTRS = {"LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH}
+_MAX_TESTED = 10_000
+
 
 class PatternSpec(RuleSpec):
     """A pattern rule: one or more spaCy `Matcher` token patterns."""
 
     patterns: list[list[dict[str, Any]]] = Field(min_length=1)
+
+
+@dataclass
+class _Need:
+    """A token a pattern cannot match without: an attribute's value in a set, or a regex on it."""
+
+    attr: int
+    strings: StringStore
+    values: frozenset[int] | None = None
+    regex: re.Pattern[str] | None = None
+    tested: dict[int, bool] = field(default_factory=dict)
+
+    def met(self, present: set[int]) -> bool:
+        """Return whether a value of the attribute present in a doc satisfies the need."""
+        if self.values is not None:
+            return not self.values.isdisjoint(present)
+        return any(self._search(value) for value in present)
+
+    def _search(self, value: int) -> bool:
+        found = self.tested.get(value)
+        if found is None:
+            if len(self.tested) >= _MAX_TESTED:
+                self.tested.clear()
+            found = self.tested[value] = bool(self.regex.search(self.strings[value]))
+        return found
 
 
 class PatternRule(Rule):
@@ -32,14 +65,46 @@ class PatternRule(Rule):
         super().__init__(spec, lang, phrases)
         self._matcher = Matcher(phrases.nlp.vocab, validate=True)
         self._matcher.add(spec.id, spec.patterns, greedy="LONGEST")
+        strings = phrases.nlp.vocab.strings
+        self._needs = [list(_needs(pattern, strings)) for pattern in spec.patterns]
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield a finding per pattern match."""
+        if not self._may_match(analysis.doc):
+            return
         for _, start, end in self._matcher(analysis.doc):
             span = analysis.doc[start:end]
             original = analysis.to_original(span.start_char, span.end_char)
             if not analysis.in_link(original):
                 yield self.finding(analysis, span=original)
+
+    def _may_match(self, doc: Doc) -> bool:
+        """Return whether every required token of some pattern occurs in `doc`."""
+        rows = doc.to_array([ORTH, LOWER]).tolist()
+        present = {ORTH: {row[0] for row in rows}, LOWER: {row[1] for row in rows}}
+        return any(all(need.met(present[need.attr]) for need in needs) for needs in self._needs)
+
+
+def _needs(pattern: list[dict[str, Any]], strings: StringStore) -> Iterator[_Need]:
+    """Yield the needs of the tokens a pattern requires (no `OP`, or `OP` "1" or "+")."""
+    for token in pattern:
+        spec = {key.upper(): value for key, value in token.items()}
+        if spec.get("OP") not in (None, "1", "+"):
+            continue
+        for key, value in spec.items():
+            attr = _ATTRS.get(key)
+            if attr is None:
+                continue
+            if isinstance(value, str):
+                yield _Need(attr, strings, values=frozenset({get_string_id(value)}))
+                continue
+            if not isinstance(value, dict):
+                continue
+            listed = value.get("IN")
+            if isinstance(listed, list) and all(isinstance(v, str) for v in listed):
+                yield _Need(attr, strings, values=frozenset(map(get_string_id, listed)))
+            if isinstance(value.get("REGEX"), str):
+                yield _Need(attr, strings, regex=re.compile(value["REGEX"]))
 
 
 @hookimpl

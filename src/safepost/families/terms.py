@@ -57,11 +57,16 @@ class TermRule(Rule):
         phrases.add(f"{HEADLINE}{spec.id}", spec.headline_match)
         for index, context in enumerate(spec.context):
             phrases.add(f"near:{spec.id}:{index}", context.near)
+        if type(self).check is TermRule.check:  # a subclass's own check may need no hits
+            self.needs = (spec.id,)
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield one finding per matched phrase that no `unless` phrase cancels."""
+        matched = analysis.hits.get(self.spec.id)
+        if not matched:
+            return
         blockers = analysis.hits.get(f"unless:{self.spec.id}", [])
-        hits = [h for h in analysis.hits.get(self.spec.id, []) if not _overlaps_any(h, blockers)]
+        hits = [h for h in matched if not _overlaps_any(h, blockers)]
         severity, message = self._context(analysis)
         for hit in _longest_first(hits):
             span = analysis.span(hit)

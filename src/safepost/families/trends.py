@@ -6,17 +6,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pydantic import Field
+from spacy.attrs import IDX, ORTH
+from spacy.tokens import Token
 
 from ..analysis import Analysis, Hashtag
 from ..hookspecs import hookimpl
 from ..matcher import Hit, PhraseCompiler
 from ..models import Finding, Severity, TrendItem
 from ..rule import Rule, RuleSpec
-from ..trends.hashtags import readings
+from ..trends.hashtags import Reading, readings
 from ..trends.resolve import TrendMatch, index_for
 from .terms import HEADLINE
 
 MAX_EVIDENCE = 3
+MAX_WORDS = 10_000
 
 
 class TrendSpec(RuleSpec):
@@ -42,6 +45,10 @@ class _TrendRule(Rule):
     Spec = TrendSpec
     spec: TrendSpec
 
+    def __init__(self, spec: TrendSpec, lang: str, phrases: PhraseCompiler) -> None:
+        super().__init__(spec, lang, phrases)
+        self._words: dict[int, _Word] = {}
+
     def sensitive_matches(self, analysis: Analysis) -> list[SensitiveMatch]:
         """Return the sensitive trends the post's hashtags and names refer to."""
         if analysis.trends is None or not analysis.trends.items:
@@ -49,7 +56,7 @@ class _TrendRule(Rule):
         index = index_for(analysis.trends)
         found: list[SensitiveMatch] = []
         seen: set[str] = set()
-        for match, span in _references(analysis, index):
+        for match, span in _references(analysis, index, self._words):
             if match.item.term in seen:
                 continue
             sensitive = self._classify(analysis, match.item)
@@ -123,26 +130,49 @@ class TragedyPromoRule(_TrendRule):
                 evidence=list(item.headlines) or [f"trending: {item.match.item.term}"])
 
 
-def _references(analysis: Analysis, index) -> Iterator[tuple[TrendMatch, tuple[int, int]]]:
+def _references(analysis: Analysis, index,
+                words: dict[int, _Word]) -> Iterator[tuple[TrendMatch, tuple[int, int]]]:
     for tag in analysis.hashtags:
         for match in index.match_tag(tag.body, readings(tag.body)):
             yield match, tag.span
-    for words, span in _names(analysis):
-        for match in index.match_phrase(words):
+    for name, span in _names(analysis, words):
+        for match in index.match_phrase(name):
             yield match, span
 
 
-def _names(analysis: Analysis) -> Iterator[tuple[list[str], tuple[int, int]]]:
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What `_names` needs of a token, the same wherever the token occurs."""
+
+    capitalised: bool
+    lower: str
+    length: int
+
+
+def _names(analysis: Analysis,
+           words: dict[int, _Word]) -> Iterator[tuple[list[str], tuple[int, int]]]:
     """Yield runs of capitalised words (names such as "Boston" or "Hurricane Sandy")."""
-    run: list = []
-    for token in [*analysis.doc, None]:
-        if token is not None and token.is_alpha and token.text[:1].isupper() and not token.is_stop:
-            run.append(token)
+    run: list[tuple[int, _Word]] = []
+    doc = analysis.doc
+    for i, (orth, idx) in enumerate([*doc.to_array([ORTH, IDX]).tolist(), (None, None)]):
+        word = None if orth is None else words.get(orth) or _word(doc[i], words)
+        if word is not None and word.capitalised:
+            run.append((idx, word))
             continue
         if run:
-            start, end = analysis.to_original(run[0].idx, run[-1].idx + len(run[-1].text))
-            yield [t.lower_ for t in run], (start, end)
+            last, final = run[-1]
+            start, end = analysis.to_original(run[0][0], last + final.length)
+            yield [w.lower for _, w in run], (start, end)
             run = []
+
+
+def _word(token: Token, words: dict[int, _Word]) -> _Word:
+    if len(words) >= MAX_WORDS:
+        words.clear()
+    word = words[token.orth] = _Word(
+        token.is_alpha and token.text[:1].isupper() and not token.is_stop, token.lower_,
+        len(token.text))
+    return word
 
 
 class HashtagSpec(RuleSpec):
@@ -174,11 +204,23 @@ class AmbiguousHashtagRule(Rule):
             return None  # camelCase (or a short tag) already tells the reader where words end
         found = readings(tag.body, hidden_words=self._words)
         risky = [r for r in found if self._words.intersection(r.words)]
-        if len(found) < 2 or not risky:
+        if len(found) < 2 or not _unfortunate(found[0], risky, self._words):
             return None
         texts = [" ".join(r.words) for r in found]
         return self.finding(analysis, span=tag.span, term=" ".join(risky[0].words),
                             evidence=[f"can be read as “{t}”" for t in texts])
+
+
+def _unfortunate(best: Reading, risky: list[Reading], words: frozenset[str]) -> bool:
+    """Tell whether the risky readings change what the tag says.
+
+    A risky word that only the other readings contain (#susanalbumparty), or two readings that
+    both say it of different subjects (#nowthatcherisdead), is unfortunate; a risky word the
+    intended reading already has, which the alternatives merely break up
+    (#thewalkingdead → "de ad"), is not.
+    """
+    intended = words.intersection(best.words)
+    return len(risky) >= 2 or any(words.intersection(r.words) - intended for r in risky)
 
 
 @hookimpl

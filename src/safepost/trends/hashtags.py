@@ -113,6 +113,13 @@ def readings(
     Best first means the author's own camelCase split when all its parts are known words
     (#NowThatChersDead), then by gap.
     """
+    return _readings(tag, tuple(hidden_words), max_delta, limit)
+
+
+@lru_cache(maxsize=4096)
+def _readings(
+    tag: str, hidden_words: tuple[str, ...], max_delta: float, limit: int
+) -> tuple[Reading, ...]:
     parts = tuple(part.casefold() for part in _CAMEL.findall(unicodedata.normalize("NFKC", tag)))
     if not parts:
         return ()

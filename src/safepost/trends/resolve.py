@@ -13,7 +13,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +37,7 @@ _MIN_FUZZY_KEY = 6
 _MAX_EXACT_ONLY_KEY = 4
 _WORD_BREAK = re.compile(r"[\s_]+")
 _STAGES = {"exact": 0, "segmented": 1, "fuzzy": 2}
+_MAX_REMEMBERED = 8192
 
 How = Literal["exact", "segmented", "fuzzy"]
 
@@ -74,6 +75,7 @@ class TrendIndex:
         self._by_key, self._by_token = dict(by_key), dict(by_token)
         self._fuzzy_keys = sorted((key for key in self._by_key if _fuzzy_ok(key)), key=len)
         self._fuzzy_lengths = [len(key) for key in self._fuzzy_keys]
+        self._found: dict[tuple[object, ...], list[TrendMatch]] = {}
 
     def __len__(self) -> int:
         """Return the number of items."""
@@ -88,8 +90,9 @@ class TrendIndex:
 
         A tag of four characters or fewer, or one with digits, matches exactly or not at all.
         """
-        token_runs = [(reading, _tokens(reading.words)) for reading in readings]
-        return self._match(tag, norm_key(tag), token_runs)
+        runs = tuple(readings)
+        return self._remembered(("tag", tag, runs), lambda: self._match(
+            tag, norm_key(tag), [(reading, _tokens(reading.words)) for reading in runs]))
 
     def match_phrase(self, words: Sequence[str]) -> list[TrendMatch]:
         """Return the items a word or short run of words of the post refers to, best first.
@@ -98,8 +101,22 @@ class TrendIndex:
         item that is "AI" itself.
         """
         query = " ".join(words)
+        return self._remembered(("phrase", query), lambda: self._match_phrase(query))
+
+    def _match_phrase(self, query: str) -> list[TrendMatch]:
         tokens = _tokens(_WORD_BREAK.split(query))
         return self._match(query, "".join(tokens), [(None, tokens)])
+
+    def _remembered(
+        self, key: tuple[object, ...], find: Callable[[], list[TrendMatch]]
+    ) -> list[TrendMatch]:
+        """Return `find()`, computed once per key: posts repeat the same tags and names."""
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= _MAX_REMEMBERED:
+                self._found.clear()
+            found = self._found[key] = find()
+        return list(found)
 
     def _match(
         self, query: str, key: str, token_runs: Iterable[tuple[Reading | None, tuple[str, ...]]]
