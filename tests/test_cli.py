@@ -114,6 +114,44 @@ def test_keep_going_checks_every_readable_post(posts: Path) -> None:
     assert result.stderr.startswith("safepost: queue.jsonl:2: sponsored: ")
 
 
+INVALID = {
+    "bad-front.md": ("---\nlang: en\nsponsored: [oops\n---\nHello\n",
+                     "bad-front.md:4: front matter is not valid YAML: "),
+    "no-message.csv": ("Date,Message\n05/01/2024 09:00,Lovely day\n05/02/2024 09:00,\n"
+                       "05/03/2024 09:00,What the f*ck\n",
+                       "no-message.csv:3: Message: empty; every row needs a message"),
+    "bad-date.csv": ("Date,Message\n05/01/2024 09:00,Lovely day\nnext tuesday,Hello\n"
+                     "05/03/2024 09:00,What the f*ck\n",
+                     'bad-date.csv:3: Date: cannot read "next tuesday" as mm/dd/yyyy hh:mm'),
+}
+
+
+@pytest.mark.parametrize("name", INVALID)
+def test_an_invalid_post_exits_two_naming_file_and_line(posts: Path, name: str) -> None:
+    text, message = INVALID[name]
+    (posts / name).write_text(text, encoding="utf-8")
+    result = run("check", name, "--lang", "en", cwd=posts)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"safepost: {message}")
+
+
+def test_keep_going_reports_every_invalid_post_and_checks_the_rest(posts: Path) -> None:
+    for name, (text, _) in INVALID.items():
+        (posts / name).write_text(text, encoding="utf-8")
+    result = run("check", *INVALID, "clean.txt", "--lang", "en", "--keep-going", "--format", "json",
+                 cwd=posts)
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert [(r["path"], r["line"], r["verdict"]["decision"]) for r in report] == [
+        ("no-message.csv", 2, "publish"), ("no-message.csv", 4, "hold"),
+        ("bad-date.csv", 2, "publish"), ("bad-date.csv", 4, "hold"), ("clean.txt", 1, "publish")]
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3
+    for message in (m for _, m in INVALID.values()):
+        assert sum(line.startswith(f"safepost: {message}") for line in errors) == 1
+
+
 def test_rules_lists_every_rule(posts: Path) -> None:
     result = run("rules", cwd=posts)
     assert result.returncode == 0

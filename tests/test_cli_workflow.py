@@ -88,3 +88,36 @@ def test_diff_checks_only_changed_posts(tmp_path: Path) -> None:
                  cwd=tmp_path)
     assert [(r["path"], r["line"]) for r in json.loads(result.stdout)] == [("queue.jsonl", 2)]
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param("post.md", "---\nlang: en\n---\nWhat the f*ck, said the review.\n"
+                     "<!-- safepost: ignore profanity.fuck -- a customer's words, quoted -->\n",
+                     id="a Markdown comment"),
+        pytest.param("posts.jsonl", json.dumps({
+            "text": "What the f*ck, said the review.", "lang": "en",
+            "safepost_ignore": [{"rule": "profanity.fuck",
+                                 "reason": "a customer's words, quoted"}]}) + "\n",
+                     id="a safepost_ignore field"),
+    ],
+)
+def test_a_suppression_and_its_reason_show_in_json(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run("check", name, "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [record] = json.loads(result.stdout)
+    assert record["verdict"]["findings"] == []
+    assert record["verdict"]["decision"] == "publish"
+    assert [(s["rule"], s["reason"]) for s in record["verdict"]["suppressed"]] == [
+        ("profanity.fuck", "a customer's words, quoted")]
+
+
+def test_a_suppression_without_a_reason_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text(
+        "What the f*ck\n<!-- safepost: ignore profanity.fuck -->\n", encoding="utf-8")
+    result = run("check", "post.md", "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == ("safepost: post.md:2: a suppression needs a reason: "
+                             "<!-- safepost: ignore RULE -- why -->\n")

@@ -262,3 +262,36 @@ def test_the_crisis_command_reports_a_bad_config(tmp_path: Path) -> None:
     result = run("crisis", "queue.jsonl", cwd=tmp_path)
     assert result.returncode == 2
     assert "crisis.0" in result.stderr
+
+
+NORDIC_STORM = CrisisWindow(
+    name="Storm Ingrid", start=datetime(2026, 1, 10, 6, tzinfo=OSLO),
+    end=datetime(2026, 1, 11, 2, tzinfo=SOFIA),
+    terms=["flom*", "strømbrudd*", "наводнени*", "спиран* на тока"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "rules"),
+    [
+        ("nb", "Salg: 30 % rabatt på alle regnjakker!", ["crisis.promotion-paused"]),
+        ("nb", "Strømbruddet i Bergen: butikken er stengt i dag.", ["crisis.topic-mention"]),
+        ("nb", "Nytt på bloggen: slik brenner vi kaffen.", []),
+        ("bg", "Разпродажба: 30% отстъпка на всички дъждобрани!", ["crisis.promotion-paused"]),
+        ("bg", "Заради спирането на тока магазинът е затворен днес.", ["crisis.topic-mention"]),
+        ("bg", "Ново в блога: как печем кафето си.", []),
+    ],
+    ids=["nb: a promotion is held", "nb: an inflected topic term goes to review",
+         "nb: an unrelated post publishes", "bg: a promotion is held",
+         "bg: an inflected topic term goes to review", "bg: an unrelated post publishes"],
+)
+def test_windows_in_norwegian_and_bulgarian(lang: str, text: str, rules: list[str]) -> None:
+    checker = checker_with(NORDIC_STORM)
+    decision = {"crisis.promotion-paused": "hold", "crisis.topic-mention": "review"}
+    last_second = datetime(2026, 1, 11, 1, 59, 59, tzinfo=SOFIA)
+    for inside in (datetime(2026, 1, 10, 6, tzinfo=OSLO), last_second):
+        verdict = checker.check(text, lang=lang, publish_at=inside)
+        assert crisis_rules(verdict) == rules
+        assert verdict.decision == (decision[rules[0]] if rules else "publish")
+    for outside in (datetime(2026, 1, 10, 5, 59, 59, tzinfo=OSLO),
+                    datetime(2026, 1, 11, 1, tzinfo=OSLO)):
+        assert crisis_rules(checker.check(text, lang=lang, publish_at=outside)) == []

@@ -223,11 +223,45 @@ def test_disclosure_cases(checker: Checker, text: str, fields: dict[str, Any],
 SALE = "Fall sale: 20% off all jackets"
 
 
-@pytest.mark.xfail(strict=True, reason="the tokenizer splits a hashtag followed by punctuation "
-                   "('#ad!' -> '#', 'ad', '!'), so hashtag phrases miss it")
 def test_disclosure_hashtag_before_punctuation(checker: Checker) -> None:
     found = findings(checker, "Love these shoes #ad!", "disclosure.", sponsored=True, channel="x")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        pytest.param("Love these shoes #ad.", "en", id="a full stop after the tag"),
+        pytest.param("Love these shoes (#ad)", "en", id="the tag in brackets"),
+        pytest.param("#ad, love these shoes", "en", id="a comma after the tag"),
+        pytest.param("Love these shoes #ad!!", "en", id="two exclamation marks after the tag"),
+        pytest.param("Elsker de nye skoene #reklame!", "nb", id="a Norwegian tag before a !"),
+        pytest.param("Elsker de nye skoene (#betaltsamarbeid).", "nb",
+                     id="a Norwegian tag in brackets"),
+        pytest.param("Обожавам новите обувки #реклама!", "bg", id="a Cyrillic tag before a !"),
+        pytest.param("Обожавам новите обувки (#спонсорирано).", "bg",
+                     id="a Cyrillic tag in brackets"),
+    ],
+)
+def test_disclosure_tag_before_punctuation_in_every_language(
+        checker: Checker, text: str, lang: str) -> None:
+    assert findings(checker, text, "disclosure.", sponsored=True, channel="x", lang=lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "token"),
+    [
+        pytest.param("en", "Love these shoes #ad!", "#ad", id="hashtag before !"),
+        pytest.param("en", "Thanks (@brand)!", "@brand", id="mention in brackets"),
+        pytest.param("en", "Thanks @brand!", "@brand", id="mention before !"),
+        pytest.param("bg", "Честит празник #България.", "#България", id="Cyrillic hashtag"),
+        pytest.param("nb", "Sommer på #Blåbærtur, i dag!", "#Blåbærtur", id="hashtag with æøå"),
+        pytest.param("nb", "God tur (#fjelltur)", "#fjelltur", id="Norwegian hashtag in brackets"),
+    ],
+)
+def test_tags_and_mentions_stay_whole(checker: Checker, lang: str, text: str, token: str) -> None:
+    doc = checker.analyse(Post(text=text, lang=lang)).doc
+    assert token in [t.text for t in doc]
 
 
 @pytest.mark.parametrize(
@@ -437,12 +471,56 @@ def test_privacy_leaves_alone(checker: Checker, text: str) -> None:
     assert findings(checker, text, "privacy.") == []
 
 
-@pytest.mark.xfail(strict=True, reason="the regex family skips a match that is a whole e-mail "
-                   "address (Analysis.in_link); privacy.email stays off until it does not")
-def test_privacy_email_when_enabled() -> None:
-    checker = Checker(Config(enable=["privacy.email"]))
-    found = matched(checker, "We wrote to jane.doe@gmail.com", "privacy.email")
-    assert found == ["jane.doe@gmail.com"]
+@pytest.mark.parametrize(
+    ("text", "found", "fields"),
+    [
+        pytest.param("We wrote to jane.doe@gmail.com", ["jane.doe@gmail.com"], {},
+                     id="a customer's address in a post"),
+        pytest.param("Sorry Jo, we've e-mailed jo.smith@example.org", ["jo.smith@example.org"],
+                     {"in_reply_to": "My email is jo.smith@example.org, nobody answers!"},
+                     id="a customer's address repeated in a reply"),
+        pytest.param("Write to anna.berg@acme.com, our buyer", ["anna.berg@acme.com"], {},
+                     id="a named address on the brand's own domain"),
+        pytest.param("Mail <mailto:kari.nordmann@online.no>", ["kari.nordmann@online.no"], {},
+                     id="an address inside a mailto link"),
+        pytest.param("Kontakt kari.nordmann@online.no i dag", ["kari.nordmann@online.no"],
+                     {"lang": "nb"}, id="in Norwegian"),
+        pytest.param("Questions? support@acme.com or billing@acme.com", [], {},
+                     id="the brand's role addresses"),
+        pytest.param("Read https://medium.com/@jane.doe/our-story and follow @jane.doe", [], {},
+                     id="a link with an @ and a mention are not addresses"),
+    ],
+)
+def test_privacy_email(checker: Checker, text: str, found: list[str], fields: dict) -> None:
+    verdict = checker.check(text, publish_at=QUIET_DAY, **{"lang": "en", **fields})
+    emails = [f for f in verdict.findings if f.rule == "privacy.email"]
+    assert [f.matched for f in emails] == found
+    for finding in emails:
+        assert text[finding.span[0]:finding.span[1]] == finding.matched
+        assert (finding.category, finding.severity) == ("privacy", "medium")
+    if found and "in_reply_to" not in fields:
+        assert verdict.decision == "review"
+
+
+def test_a_reply_repeating_the_customers_address_is_held(checker: Checker) -> None:
+    verdict = checker.check("Sorry Jo, we've e-mailed jo.smith@example.org", lang="en",
+                            in_reply_to="My email is jo.smith@example.org, nobody answers!",
+                            publish_at=QUIET_DAY)
+    assert [(f.rule, f.severity) for f in verdict.findings] == [
+        ("reply.personal-data", "high"), ("privacy.email", "medium")]
+    assert verdict.decision == "hold"
+
+
+def test_an_address_is_still_never_matched_as_words(checker: Checker) -> None:
+    verdict = checker.check("Write to shitake.fan@gmail.com or see https://x.com/fuck-this",
+                            lang="en", publish_at=QUIET_DAY)
+    assert [(f.rule, f.matched) for f in verdict.findings] == [
+        ("privacy.email", "shitake.fan@gmail.com")]
+
+
+def test_privacy_email_can_be_switched_off() -> None:
+    checker = Checker(Config(disable=["privacy.email"]))
+    assert matched(checker, "We wrote to jane.doe@gmail.com", "privacy.email") == []
 
 
 # ---------------------------------------------------------------------------- compliance

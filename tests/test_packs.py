@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from safepost import Checker, PackError
 from safepost.config import Config
+from safepost.errors import RuleError
+from safepost.families.regex import MATCH_TIMEOUT, time_limit
 
 GOOD_RULE = """\
 family: terms
@@ -100,3 +103,52 @@ def test_brand_pack_flags_its_terms(tmp_path: Path) -> None:
     assert [(f.rule, f.matched, f.message) for f in verdict.findings] == [
         ("policy.rival", "RivalCola", "Do not name RivalCola.")]
     assert verdict.decision == "review"
+
+
+BACKTRACKING = """\
+family: regex
+category: policy
+rules:
+  - id: policy.runaway
+    severity: medium
+    message: "{matched} is a run of a's."
+    patterns: ['(a+)+$']
+    examples:
+      flag: ["aaaa"]
+      pass: ["bbbb"]
+"""
+
+
+def test_a_backtracking_pattern_fails_cleanly_naming_its_rule(tmp_path: Path) -> None:
+    checker = load(tmp_path, BACKTRACKING)
+    assert [f.rule for f in checker.check("aaaa", lang="en").findings] == ["policy.runaway"]
+    start = time.monotonic()
+    with pytest.raises(RuleError) as caught:
+        checker.check("a" * 5_000 + "b", lang="en")
+    assert time.monotonic() - start < 10
+    assert str(caught.value).startswith(
+        "rule policy.runaway: a pattern took longer than 0.28 s; simplify it")
+
+
+def test_the_time_limit_grows_with_the_text_not_with_backtracking() -> None:
+    assert time_limit("") == MATCH_TIMEOUT
+    assert time_limit("x" * 1_000_000) == pytest.approx(MATCH_TIMEOUT + 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("family: terms\nrules: " + "[" * 5_000 + "]" * 5_000 + "\n",
+                     "brand.yml: the pack is nested too deeply to read",
+                     id="nesting deep enough to exhaust the parser"),
+        pytest.param(GOOD_RULE.replace("family: terms", "family: !!python/name:os.system"),
+                     "brand.yml:1: invalid YAML: could not determine a constructor for the tag "
+                     "'tag:yaml.org,2002:python/name:os.system'", id="a python/name tag"),
+        pytest.param(GOOD_RULE + "extra: !!python/object/apply:os.system [echo pwned]\n",
+                     "brand.yml:11: invalid YAML: could not determine a constructor for the tag "
+                     "'tag:yaml.org,2002:python/object/apply:os.system'",
+                     id="a python/object/apply tag"),
+    ],
+)
+def test_hostile_pack_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    assert error_for(tmp_path, text) == message

@@ -209,3 +209,14 @@ def test_index_for_reuses_the_index_of_the_same_snapshot_object() -> None:
     assert index_for(first) is index_for(first)
     assert index_for(second) is not index_for(first)
     assert index_for(second).snapshot is second
+
+
+def test_a_multi_word_item_is_found_in_running_text() -> None:
+    index = TrendIndex(TrendSnapshot.model_validate({
+        "source": "test", "fetched_at": "2013-09-05T12:00:00Z",
+        "items": [{"term": "boots on the ground", "kind": "phrase"},
+                  {"term": "the day", "kind": "phrase"}]}))
+    words = ["whether", "its", "boots", "on", "the", "ground", "", "the", "day"]
+    found = [(first, end, match.item.term, match.how) for first, end, match
+             in index.find_phrases(words)]
+    assert found == [(2, 6, "boots on the ground", "exact")]

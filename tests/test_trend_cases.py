@@ -35,9 +35,34 @@ ROYALBABY = ("RoyalBaby", "hashtag", ["Duchess gives birth to a baby boy, palace
 EUROVISION = ("Eurovision", "phrase", ["Sweden wins Eurovision with a power ballad"])
 PRAYFOR = ("PrayForNepal", "hashtag", ["Earthquake in Nepal kills thousands, rescuers search rubble"])
 ELECTION = ("ElectionNight", "hashtag", ["Polls close in tight presidential election race"])
+BOOTS = ("boots on the ground", "phrase",
+         ["Congress debates military strikes on Syria as troops stand by"])
+SUPERBOWL = ("Super Bowl", "phrase", ["Chiefs and Eagles meet in the Super Bowl on Sunday"])
 OUTBREAK = ("Texas Outbreak", "phrase", ["Measles outbreak in Texas spreads to 120 cases"])
 FLOOD = ("Valencia", "phrase", ["Flash floods in Valencia leave more than 200 dead"])
 SOLSTICE = ("Solstice", "phrase", ["Crowds gather at Stonehenge to greet the summer solstice"])
+TITAN = ("Titan", "hashtag", ["Titan submersible: debris found, all five aboard are dead"])
+NOTRE_DAME_FIRE = ("Notre Dame", "phrase", ["Fire engulfs Notre-Dame cathedral in Paris"])
+NOTRE_DAME_GAME = ("Notre Dame", "phrase", ["Notre Dame beats USC in overtime thriller"])
+HARVEY = ("Harvey", "phrase", ["Hurricane Harvey floods Houston, dozens dead"])
+MH370 = ("MH370", "hashtag", ["Search for missing Malaysia Airlines flight MH370 with 239 aboard"])
+MANCHESTER = ("Manchester", "phrase", ["Suicide bomber kills 22 at Manchester Arena concert"])
+CHRISTCHURCH = ("Christchurch", "phrase", ["Gunman kills 51 at two Christchurch mosques"])
+CHARLIE = ("JeSuisCharlie", "hashtag", ["Gunmen kill 12 at Charlie Hebdo offices in Paris"])
+GRENFELL = ("Grenfell", "hashtag", ["Grenfell Tower fire kills 72 in London"])
+MAYTHE4TH = ("MayThe4th", "hashtag", ["Star Wars Day: fans celebrate May the Fourth"])
+FINAL = ("Champions League", "phrase", ["Real Madrid win Champions League on penalty shoot-out"])
+ORCAS = ("OrcaWeek", "hashtag", ["Killer whales spotted off Seattle coast during Orca Week"])
+ECLIPSE = ("Eclipse", "phrase", ["Millions watch total solar eclipse across North America"])
+OSCARS = ("Oscars", "hashtag", ["Oscars 2024: the full list of winners"])
+ERAS = ("ErasTour", "hashtag", ["Taylor Swift announces new Eras Tour dates"])
+WORLDCUP = ("WorldCupFinal", "hashtag", ["Argentina beat France on penalties in World Cup final"])
+LONDON_MARATHON = ("London Marathon", "phrase", ["Record 50,000 runners finish the London Marathon"])
+PIDAY = ("PiDay", "hashtag", ["Maths fans celebrate Pi Day on March 14"])
+BERGEN = ("Bergen", "phrase", ["Storbrann i Bergen: tre omkom i natt"])
+VIKERSUND = ("Vikersund", "phrase", ["Norsk seier i skiflygingen i Vikersund"])
+KALOYAN = ("Цар Калоян", "phrase", ["Наводнение в Цар Калоян: загинали и евакуирани"])
+BABA_MARTA = ("Баба Марта", "phrase", ["Българите празнуват Баба Марта с мартеници"])
 
 CASES = [
     # Real incidents.
@@ -56,7 +81,11 @@ CASES = [
     ("Big savings tonight! #PrayForNepal", [PRAYFOR], ["trend.tragedy-promo"], "hold"),
     ("Stay home and shop the Valencia collection, 30% off!", [FLOOD], ["trend.tragedy-promo"], "hold"),
     ("Who else is glued to #ElectionNight? Grab a coffee and stay up with us", [ELECTION],
-     ["trend.hijack"], "hold"),
+     ["politics.election", "trend.hijack"], "hold"),
+    ("\"Boots on the ground\" or not, let's not forget about sandals too. Shop now", [BOOTS],
+     ["trend.tragedy-promo"], "hold"),
+    ("Whether it's boots on the ground or sandals in the sand, shop the sale", [BOOTS],
+     ["trend.tragedy-promo"], "hold"),
     ("Texas Outbreak of savings: every boot 40% off", [OUTBREAK],
      ["topic.illness", "trend.tragedy-promo"], "hold"),
     ("#notguilty pleasures: our new donut box", [ANTHONY], ["trend.hijack"], "hold"),
@@ -67,6 +96,8 @@ CASES = [
     ("Our hearts go out to Nepal. We are donating to the relief fund. #PrayForNepal", [PRAYFOR],
      ["trend.hijack"], "publish"),
     # Harmless trends are never flagged.
+    ("Who's watching the super bowl tonight? Wings are 2 for 1", [SUPERBOWL], [], "publish"),
+    ("Our new boots are made for the ground you walk on. Shop now", [BOOTS], [], "publish"),
     ("The lights went out but our snacks kept going #SuperBowlBlackout", [BLACKOUT], [], "publish"),
     ("Happy #NationalIceCreamDay! Two scoops for the price of one today", [ICECREAM], [], "publish"),
     ("Welcome to the world, little one! #RoyalBaby", [ROYALBABY], [], "publish"),
@@ -80,14 +111,54 @@ CASES = [
      [], "publish"),
     ("Save on the #911 Carrera parts this week", [("Porsche911", "hashtag", ["Porsche unveils new 911"])],
      [], "publish"),
+    # More moments: a sale, a plug or a riff on a tragedy is held ...
+    ("Dive into savings with our #Titan sale, 50% off swimwear", [TITAN], ["trend.tragedy-promo"],
+     "hold"),
+    ("Notre Dame is burning up the charts: our candle sale ends tonight", [NOTRE_DAME_FIRE],
+     ["trend.tragedy-promo"], "hold"),
+    ("Our Harvey bundle ships free this week, grab yours!", [HARVEY], ["trend.tragedy-promo"],
+     "hold"),
+    ("#MH370 may be lost but our deals are easy to find", [MH370], ["trend.tragedy-promo"], "hold"),
+    ("Flash sale for the Manchester crowd tonight!", [MANCHESTER], ["trend.tragedy-promo"], "hold"),
+    ("Christchurch, we have a new store opening! Come by for free coffee", [CHRISTCHURCH],
+     ["trend.hijack"], "hold"),
+    ("Paris, our spring collection is here #JeSuisCharlie", [CHARLIE], ["trend.hijack"], "hold"),
+    ("#Grenfell inspired tower of pancakes, yours for $5", [GRENFELL], ["trend.hijack"], "hold"),
+    # ... sympathy stays low ...
+    ("Our thoughts are with Christchurch today.", [CHRISTCHURCH], ["trend.hijack"], "publish"),
+    ("We stand with Paris tonight. #JeSuisCharlie", [CHARLIE], ["trend.hijack"], "publish"),
+    # ... and a harmless reason to trend, even in words that sound violent, flags nothing.
+    ("Notre Dame fans, game-day pizza is 2 for 1 tonight", [NOTRE_DAME_GAME], [], "publish"),
+    ("Happy #MayThe4th! Our lightsaber cookies are 20% off", [MAYTHE4TH], [], "publish"),
+    ("Champions League final tonight! Wings are half price", [FINAL], [], "publish"),
+    ("Killer deals for #OrcaWeek, book a whale-watching trip", [ORCAS], [], "publish"),
+    ("Eclipse glasses, two for one while stocks last", [ECLIPSE], [], "publish"),
+    ("Get your #Oscars party snacks delivered, free shipping tonight", [OSCARS], [], "publish"),
+    ("Taylor Swift fans, our friendship bracelet kits are back! #ErasTour", [ERAS], [], "publish"),
+    ("Who's watching #WorldCupFinal? Order pizza for the match", [WORLDCUP], [], "publish"),
+    ("Marathon weekend! Runners get a free smoothie", [LONDON_MARATHON], [], "publish"),
+    ("Have a sweet #PiDay: every pie is $3.14", [PIDAY], [], "publish"),
 ]
 
+# The same judgement in Norwegian and Bulgarian: (lang, text, trends, rule ids, decision).
+OTHER_LANGUAGES = [
+    ("nb", "Bergen, nå med 20 % rabatt på alle jakker!", [BERGEN], ["trend.tragedy-promo"], "hold"),
+    ("nb", "Våre tanker går til alle som er rammet av brannen i Bergen.", [BERGEN],
+     ["topic.disaster", "trend.hijack"], "publish"),
+    ("nb", "Skiflyging i Vikersund i dag! Vafler til halv pris", [VIKERSUND], [], "publish"),
+    ("bg", "Цар Калоян, днес всичко е с 30% намаление!", [KALOYAN], ["trend.tragedy-promo"],
+     "hold"),
+    ("bg", "Мислите ни са с хората в Цар Калоян.", [KALOYAN], ["trend.hijack"], "publish"),
+    ("bg", "Честит Баба Марта! Мартеници с 20% отстъпка", [BABA_MARTA], [], "publish"),
+]
+MOMENTS = [("en", *case) for case in CASES] + OTHER_LANGUAGES
 
-@pytest.mark.parametrize(("text", "items", "rules", "decision"), CASES,
-                         ids=[c[0][:60] for c in CASES])
-def test_post_against_its_moment(checker: Checker, text: str, items: list, rules: list[str],
-                                 decision: str) -> None:
-    verdict = checker.check(text, lang="en", publish_at=NOW, trends=snapshot(*items))
+
+@pytest.mark.parametrize(("lang", "text", "items", "rules", "decision"), MOMENTS,
+                         ids=[f"{c[0]}: {c[1][:60]}" for c in MOMENTS])
+def test_post_against_its_moment(checker: Checker, lang: str, text: str, items: list,
+                                 rules: list[str], decision: str) -> None:
+    verdict = checker.check(text, lang=lang, publish_at=NOW, trends=snapshot(*items))
     assert (sorted(rule_ids(verdict)), verdict.decision) == (sorted(rules), decision)
     assert verdict.trend_status == "used"
 

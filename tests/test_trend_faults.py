@@ -45,6 +45,7 @@ class Rig:
     silent_port: int
     closed_port: int
     release: threading.Event
+    monkeypatch: pytest.MonkeyPatch
 
     def json_handler(self, uri: str, handler: Callable[[Request], Response]) -> None:
         self.server.expect_request(uri).respond_with_handler(handler)
@@ -59,7 +60,7 @@ def threaded_server() -> Iterator[HTTPServer]:
 
 
 @pytest.fixture
-def rig(threaded_server: HTTPServer) -> Iterator[Rig]:
+def rig(threaded_server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rig]:
     """Give a test the server, a port that accepts and never answers, and a refused port."""
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
@@ -73,7 +74,7 @@ def rig(threaded_server: HTTPServer) -> Iterator[Rig]:
     threaded_server.expect_request("/healthy/api/v1/trends/tags").respond_with_data(
         (DATA / "mastodon_tags.json").read_bytes(), content_type="application/json")
     threaded_server.expect_request("/healthy/api/v1/trends/links").respond_with_json([])
-    yield Rig(threaded_server, silent.getsockname()[1], closed_port, release)
+    yield Rig(threaded_server, silent.getsockname()[1], closed_port, release, monkeypatch)
     release.set()
     silent.close()
     threaded_server.clear()
@@ -181,6 +182,22 @@ def refused(rig: Rig) -> Fault:
             "the request failed: connection refused")
 
 
+def unknown_host(rig: Rig) -> Fault:
+    # The resolver here is a remote name server, so a real lookup would leave the machine:
+    # the failure is injected where the HTTP stack asks for the address, and only for
+    # names under the reserved .invalid TLD; every other lookup goes through.
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if str(host).endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    rig.monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return (SnapshotURL(), "http://trends.nonexistent.invalid/snap.json",
+            "the request failed: name or service not known")
+
+
 def truncated_json(rig: Rig) -> Fault:
     whole = (DATA / "snapshot.json").read_bytes()
     rig.server.expect_request("/snap.json").respond_with_data(whole[:120],
@@ -274,6 +291,7 @@ FAULTS = {
     "Content-Length of a gigabyte": gigabyte_announced,
     "server never answers": never_answers,
     "connection refused": refused,
+    "DNS name that does not resolve": unknown_host,
     "truncated JSON": truncated_json,
     "truncated XML": truncated_xml,
     "invalid UTF-8": invalid_utf8,

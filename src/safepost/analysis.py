@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
 from .matcher import Hit
@@ -70,13 +73,52 @@ class Analysis:
         return tuple(found)
 
     @cached_property
+    def token_values(self) -> dict[int, frozenset[int]]:
+        """Return, for the ORTH and LOWER attributes, the set of values the doc's tokens have."""
+        rows = self.doc.to_array([ORTH, LOWER]).tolist()
+        return {ORTH: frozenset(row[0] for row in rows), LOWER: frozenset(row[1] for row in rows)}
+
+    @cached_property
     def link_spans(self) -> tuple[tuple[int, int], ...]:
         """Return the spans of links, e-mail addresses and mentions in the original text."""
         return tuple(self.to_original(start, end) for start, end in self.links)
 
+    @cached_property
+    def text_without_links(self) -> str:
+        """Return the original text with links, e-mail addresses and mentions blanked out.
+
+        Offsets are those of `text`: each blanked character becomes a space.
+        """
+        text = self.post.text
+        for start, end in self.link_spans:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return text
+
     def _inside_link(self, norm_index: int) -> bool:
-        return any(start <= norm_index < end for start, end in self.links)
+        starts, reach = self._norm_link_index
+        before = bisect.bisect_right(starts, norm_index)
+        return before > 0 and reach[before - 1] > norm_index
 
     def in_link(self, span: tuple[int, int]) -> bool:
         """Return whether a span of the original text lies inside a link or address."""
-        return any(start <= span[0] and span[1] <= end for start, end in self.link_spans)
+        starts, reach = self._link_index
+        before = bisect.bisect_right(starts, span[0])
+        return before > 0 and reach[before - 1] >= span[1]
+
+    @cached_property
+    def _link_index(self) -> tuple[list[int], list[int]]:
+        return _reach(self.link_spans)
+
+    @cached_property
+    def _norm_link_index(self) -> tuple[list[int], list[int]]:
+        return _reach(self.links)
+
+
+def _reach(spans: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Return the starts of `spans` in order, and the furthest end of the spans up to each.
+
+    A span lies inside one of `spans` when one that starts before it reaches past its end:
+    a bisection instead of a scan, so a post with thousands of links stays fast.
+    """
+    ordered = sorted(spans)
+    return [start for start, _ in ordered], list(itertools.accumulate((e for _, e in ordered), max))

@@ -16,6 +16,7 @@ from .models import Severity, severity_rank
 from .trends.settings import TrendSettings
 
 CONFIG_NAMES = ("safepost.toml", "pyproject.toml")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class DecisionThresholds(BaseModel):
@@ -98,26 +99,40 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "safepost" in tomllib.loads(path.read_text("utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        tool = tomllib.loads(path.read_text("utf-8-sig")).get("tool")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return False
+    return isinstance(tool, dict) and "safepost" in tool
 
 
 def read_config(path: str | Path) -> Config:
     """Read and validate a config file; relative pack paths resolve against its folder."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"the file is {len(raw):,} bytes; a config is limited to "
+                              f"{MAX_CONFIG_BYTES:,} bytes", path=path)
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError("no such file", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc}", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as UTF-8",
+                          path=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {str(exc).split(' (at')[0]}", path=path,
                           line=int(found.group(1)) if found else None) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: arrays or tables are nested too deeply",
+                          path=path) from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("safepost", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError("must be a table such as [tool.safepost]", path=path, key="tool")
+        data = tool.get("safepost", {})
         prefix = "tool.safepost."
     else:
         prefix = ""
@@ -131,7 +146,7 @@ def config_from_mapping(data: Mapping[str, Any], *, path: Path | None = None,
         config = Config.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        key = key_prefix + ".".join(str(part) for part in error["loc"])
+        key = (key_prefix + ".".join(str(part) for part in error["loc"])).rstrip(".")
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown key; see docs/config.md for the keys safepost reads"

@@ -7,6 +7,7 @@ token, so the cost per post grows with its length, not with the number of terms.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -115,6 +116,8 @@ class _Lex:
     whole: tuple[Phrase, ...]
     link: bool
     space: bool
+    mask: re.Pattern[str] | None = None
+    emoji: bool = False
 
 
 class PhraseMatcher:
@@ -125,14 +128,34 @@ class PhraseMatcher:
         self._stems: dict[str, list[Phrase]] = defaultdict(list)
         self._compact: dict[str, list[Phrase]] = defaultdict(list)
         self._masked: dict[int, list[Phrase]] = defaultdict(list)
+        self._masked_first: dict[int, list[Phrase]] = defaultdict(list)
+        self._joined: dict[str, list[Phrase]] = defaultdict(list)
         self._lexes: dict[tuple[int, int], _Lex] = {}
         for phrase in phrases:
             key, is_stem = phrase.keys[0]
             (self._stems[key[:2]] if is_stem else self._exact[key]).append(phrase)
             if len(phrase.keys) > 1 and not any(stem for _, stem in phrase.keys):
                 self._compact["".join(_COMPACT.sub("", k) for k, _ in phrase.keys)].append(phrase)
-            if phrase.evasion and len(phrase.keys) == 1 and not is_stem:
-                self._masked[len(key)].append(phrase)
+            if phrase.evasion and not is_stem:
+                masked = self._masked if len(phrase.keys) == 1 else self._masked_first
+                masked[len(key)].append(phrase)
+            if phrase.evasion and not any(stem for _, stem in phrase.keys):
+                self._add_spelled(phrase)
+
+    def _add_spelled(self, phrase: Phrase) -> None:
+        """Index the readings of a phrase that is more than one plain word.
+
+        Spelled out letter by letter (``s o n  o f  a  b i t c h``, ``a - h o l e``) it is
+        found under its letters joined by single spaces, a key no token has; written as one
+        disguised token (``h4lf-4553d``) a hyphenated phrase is found under its letters.
+        """
+        letters = "".join(_COMPACT.sub("", k) for k, _ in phrase.keys)
+        if len(phrase.keys) == 1 and letters == phrase.keys[0][0]:
+            return  # one plain word: its spelled-out letters are the word itself
+        self._exact[" ".join(letters)].append(Phrase(phrase.owner, phrase.text,
+                                                     ((" ".join(letters), False),), True))
+        if " " not in phrase.text.strip():
+            self._joined[letters].append(phrase)
 
     def match(self, doc: Doc) -> dict[str, list[Hit]]:
         """Return the hits in `doc`, grouped by the phrases' owners."""
@@ -185,12 +208,18 @@ class PhraseMatcher:
         whole: list[Phrase] = []
         if keys and token.text[:1] in "#＃":
             whole.extend(self._compact.get(keys[-1], ()))
+        for key in evasive:
+            whole.extend(self._joined.get(key, ()))
         pattern = mask_pattern(keys[0]) if keys else None
         if pattern is not None:
             whole.extend(phrase for phrase in self._masked.get(len(keys[0]), ())
                          if pattern.fullmatch(phrase.keys[0][0]))
-        lex = _Lex(token.text, keys[0] if keys else token.lower_, keys, evasive, starts,
-                   tuple(whole), link, token.is_space)
+            starts += tuple((phrase, None) for phrase in self._masked_first.get(len(keys[0]), ())
+                            if pattern.fullmatch(phrase.keys[0][0]))
+        text = token.text
+        lex = _Lex(text, keys[0] if keys else token.lower_, keys, evasive, starts, tuple(whole),
+                   link, token.is_space, pattern,
+                   bool(text) and all(unicodedata.category(c) in ("So", "Sk") for c in text))
         if len(self._lexes) >= _MAX_LEXES:
             self._lexes.clear()
         self._lexes[key] = lex
@@ -203,8 +232,8 @@ class PhraseMatcher:
                 if key.startswith(phrase.keys[0][0]):
                     yield phrase
         for key in evasive:
-            for phrase in self._exact.get(key, ()):
-                if phrase.evasion:
+            for phrase in (*self._exact.get(key, ()), *self._stems.get(key[:2], ())):
+                if phrase.evasion and (not phrase.keys[0][1] or key.startswith(phrase.keys[0][0])):
                     yield phrase
 
     @staticmethod
@@ -213,10 +242,10 @@ class PhraseMatcher:
         for key, is_stem in phrase.keys[1:]:
             if position >= len(words) or not words[position].keys:
                 return None
-            candidates = words[position].keys
-            if phrase.evasion:
-                candidates = (*candidates, *words[position].evasive)
-            if not any(k.startswith(key) if is_stem else k == key for k in candidates):
+            word = words[position]
+            candidates = (*word.keys, *word.evasive) if phrase.evasion else word.keys
+            if not any(k.startswith(key) if is_stem else k == key for k in candidates) and not (
+                    phrase.evasion and not is_stem and word.mask and word.mask.fullmatch(key)):
                 return None
             position += 1
         return position
@@ -230,23 +259,71 @@ def _second_key(phrase: Phrase) -> str | None:
 
 
 def _spaced_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
-    """Yield runs of single letters spelled apart (``f u c k``, ``f🔥u🔥c🔥k``)."""
+    """Yield words spelled apart: letter by letter, or in pieces with emoji between them."""
+    yield from _letter_runs(words)
+    yield from _emoji_runs(words)
+
+
+def _letter_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
+    """Yield runs of single letters spelled apart (``f u c k``, ``f🔥u🔥c🔥k``), spaced.
+
+    A single-letter word may sit at either end (``a b i t c h``), so the run is also
+    tried without its first and its last letter.
+    """
     i, n = 0, len(words)
     while i < n:
         if not _single_letter(words[i]):
             i += 1
             continue
-        letters, j, last = [words[i].lower], i + 1, i
+        found, j = [i], i + 1
         while j < n:
             if _single_letter(words[j]):
-                letters.append(words[j].lower)
-                last = j
+                found.append(j)
             elif not _separator(words[j]):
                 break
             j += 1
-        if len(letters) >= 3:
-            yield i, last + 1, "".join(letters)
-        i = last + 1
+        m = len(found)
+        for a, b in dict.fromkeys(((0, m), (1, m), (0, m - 1), (1, m - 1))):
+            if b - a >= 3:
+                yield found[a], found[b - 1] + 1, " ".join(words[k].lower for k in found[a:b])
+        i = found[-1] + 1
+
+
+def _emoji_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
+    """Yield a word split by emoji (``fu🔥ck``), alone and with the words around it.
+
+    Alone it is joined into one key; with up to four neighbouring words it is spelled
+    out like a spaced run, so a phrase with one split word (``spirit anim🔥al``) is found.
+    """
+    n = len(words)
+    for i in range(n - 2):
+        if not (words[i + 1].emoji and _piece(words[i]) and _piece(words[i + 2])):
+            continue
+        end = i + 5 if i + 4 < n and words[i + 3].emoji and _piece(words[i + 4]) else i + 3
+        word = "".join(words[k].lower for k in range(i, end, 2))
+        yield i, end, word
+        before = _neighbours(words, range(i - 1, max(i - 5, -1), -1))
+        after = _neighbours(words, range(end, min(end + 4, n)))
+        for left in range(len(before) + 1):
+            for right in range(min(len(after), 4 - left) + 1):
+                if left or right:
+                    letters = "".join(before[:left][::-1]) + word + "".join(after[:right])
+                    yield i - left, end + right, " ".join(letters)
+
+
+def _neighbours(words: list[_Lex], positions: range) -> list[str]:
+    """Return the letters of the words at `positions`, up to the first that is not a word."""
+    found = []
+    for k in positions:
+        letters = _COMPACT.sub("", words[k].lower)
+        if not words[k].keys or words[k].emoji or not letters:
+            break
+        found.append(letters)
+    return found
+
+
+def _piece(word: _Lex) -> bool:
+    return word.text.isalpha()
 
 
 def _single_letter(word: _Lex) -> bool:

@@ -53,6 +53,18 @@ class Post(_Frozen):
     id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("text", "channel", "in_reply_to", "id")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        # A lone surrogate cannot be written as UTF-8, so the verdict could not be either.
+        if value is not None:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"contains a lone surrogate (U+{ord(value[exc.start]):04X}) at "
+                                 f"character {exc.start}; text must be valid Unicode") from None
+        return value
+
     @field_validator("lang", mode="before")
     @classmethod
     def _lower_lang(cls, value: Any) -> Any:

@@ -119,7 +119,7 @@ def _parse(text: str, path: str) -> Any:
     """Parse a pack with libyaml when installed; word errors as the Python parser does."""
     try:
         return yaml.load(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         pass
     try:
         return yaml.safe_load(text)
@@ -128,11 +128,16 @@ def _parse(text: str, path: str) -> Any:
         problem = getattr(exc, "problem", None) or str(exc)
         raise PackError(f"invalid YAML: {problem}", path=path,
                         line=mark.line + 1 if mark else None) from exc
+    except RecursionError:
+        raise PackError("the pack is nested too deeply to read", path=path) from None
 
 
-def _compose(text: str) -> yaml.Node:
-    """Return the pack's node tree, whose marks give the line of a wrong value."""
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+def _compose(text: str) -> yaml.Node | None:
+    """Return the pack's node tree, whose marks give the line of a wrong value (None: too deep)."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return None
 
 
 def load_packs(
@@ -155,14 +160,11 @@ def load_packs(
     return packs
 
 
-def _located(exc: ValidationError, node: yaml.Node, path: str,
+def _located(exc: ValidationError, node: yaml.Node | None, path: str,
              prefix: tuple[str | int, ...] = ()) -> PackError:
     error = exc.errors()[0]
     loc = (*prefix, *error["loc"])
-    if error["type"] == "missing":
-        line = _line(node, loc[:-1])
-    else:
-        line = _line(node, loc)
+    line = _line(node, loc[:-1] if error["type"] == "missing" else loc)
     return PackError(error["msg"], path=path, line=line, key=_dotted(loc))
 
 
@@ -179,7 +181,8 @@ def _line(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+              and part < len(node.value)):
             node = node.value[part]
         else:
             break

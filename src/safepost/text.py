@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Look-alike letters, folded toward the script that dominates the word they sit in.
-_CYRILLIC_TO_LATIN = dict(zip("аеорсухіјѕԁӏкАВЕКМНОРСТХУІЈЅ", "aeopcyxijsdlkABEKMHOPCTXYIJS", strict=True))
+_CYRILLIC_TO_LATIN = dict(zip("аеорсухіјѕԁӏкАВЕКМНОРСТХУІЈЅ", "aeopcyxijsdlkABEKMHOPCTXYIJS",
+                              strict=True))
 _GREEK_TO_LATIN = dict(zip("αορνικτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aopviktuxABEZHIKMNOPTYX", strict=True))
-_LATIN_TO_CYRILLIC = {latin: cyr for cyr, latin in _CYRILLIC_TO_LATIN.items() if cyr not in "іјѕԁӏІЈЅ"}
+_LATIN_TO_CYRILLIC = {latin: cyr for cyr, latin in _CYRILLIC_TO_LATIN.items()
+                      if cyr not in "іјѕԁӏІЈЅ"}
+_GREEK_TO_CYRILLIC = dict(zip("αοπρκτχΑΒΕΗΚΜΟΡΤΧ", "аопрктхАВЕНКМОРТХ", strict=True))
+_TO_LATIN = {**_GREEK_TO_LATIN, **_CYRILLIC_TO_LATIN}
+_TO_CYRILLIC = {**_GREEK_TO_CYRILLIC, **_LATIN_TO_CYRILLIC}
 _PUNCTUATION = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "€": "e"})
+# In a Cyrillic word the same signs stand for Cyrillic letters; 3 is е or з.
+_LEET_CYRILLIC = (str.maketrans({"0": "о", "3": "е", "4": "а", "@": "а", "6": "б"}),
+                  str.maketrans({"0": "о", "3": "з", "4": "а", "@": "а", "6": "б"}))
+_LEET_SIGNS = frozenset("@$!|€")
 _REPEATS = re.compile(r"(.)\1{2,}")
 _MASK_CHARS = frozenset("*#_%")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,6 +61,8 @@ def _script(char: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _fold_word(word: str, prefer: str) -> str:
+    """Write a word that mixes scripts in one script: the language's, if every stray letter
+    has a look-alike in it, otherwise the script of most of its letters."""
     if word.isascii() or len(_FOLDED.intersection(map(_script, word))) < 2:
         return word
     counts: dict[str | None, int] = {}
@@ -61,9 +72,11 @@ def _fold_word(word: str, prefer: str) -> str:
     latin, cyrillic, greek = (counts.get(s, 0) for s in ("LATIN", "CYRILLIC", "GREEK"))
     if sum(1 for n in (latin, cyrillic, greek) if n) < 2 or greek > max(latin, cyrillic):
         return word
-    if cyrillic > latin or (cyrillic == latin and prefer == "CYRILLIC"):
-        return "".join(_LATIN_TO_CYRILLIC.get(c, c) for c in word)
-    return "".join(_CYRILLIC_TO_LATIN.get(c, _GREEK_TO_LATIN.get(c, c)) for c in word)
+    table = _TO_CYRILLIC if prefer == "CYRILLIC" else _TO_LATIN
+    stray = [c for c in word if _script(c) in _FOLDED and _script(c) != prefer]
+    if not all(c in table for c in stray):
+        table = _TO_CYRILLIC if cyrillic > latin else _TO_LATIN
+    return "".join(table.get(c, c) for c in word)
 
 
 def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
@@ -135,7 +148,7 @@ def _mixed_scripts(text: str) -> bool:
     return not text.isascii() and len(_FOLDED.intersection(map(_script, set(text)))) >= 2
 
 
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
 
 
 def _fold_words(text: str, prefer: str) -> str:
@@ -153,15 +166,31 @@ def evasion_keys(token: str) -> tuple[str, ...]:
     """Return readings of a token that undo leetspeak, separators and stretched letters."""
     key = token.casefold()
     keys: list[str] = []
-    if any(c.isalpha() for c in key) and not key.isalpha():
-        decoded = key.translate(_LEET)
-        letters = "".join(c for c in decoded if c.isalpha() or c in _MASK_CHARS)
-        keys.extend(k for k in (decoded, letters) if k != key)
+    if _disguised(key):
+        for decoded in _decodings(key):
+            letters = "".join(c for c in decoded if c.isalpha() or c in _MASK_CHARS)
+            keys.extend(k for k in (decoded, letters) if k != key)
     for base in [key, *keys]:
         if _REPEATS.search(base):
             keys.append(_REPEATS.sub(r"\1", base))
             keys.append(_REPEATS.sub(r"\1\1", base))
     return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _disguised(key: str) -> bool:
+    """Return whether a token may hide a word: letters among other signs, or leet signs alone."""
+    if key.isalpha():
+        return False
+    if any(c.isalpha() for c in key):
+        return True
+    return any(c.isdigit() for c in key) and not _LEET_SIGNS.isdisjoint(key)  # "4$$", not "455"
+
+
+def _decodings(key: str) -> tuple[str, ...]:
+    """Return the readings of a token's leet signs in the script of its letters."""
+    if any(_script(c) == "CYRILLIC" for c in key) and not any(_script(c) == "LATIN" for c in key):
+        return tuple(dict.fromkeys(key.translate(table) for table in _LEET_CYRILLIC))
+    return (key.translate(_LEET),)
 
 
 def mask_pattern(key: str) -> re.Pattern[str] | None:

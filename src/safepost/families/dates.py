@@ -183,8 +183,9 @@ class SensitiveDateRule(Rule):
                                message=spec.selling_message,
                                evidence=[f"{spec.title} ({spec.date})"])
             return
+        wording = self._wording(analysis) if spec.wording else []
         scope = self.scope(analysis.post.region)
-        if scope is None or not (promo or spec.wording):
+        if scope is None or not (promo or wording):
             return
         day = self.day_in_window(analysis.publish_at, scope.zone)
         if day is None:
@@ -192,7 +193,6 @@ class SensitiveDateRule(Rule):
         where = getattr(scope.zone, "key", None) or "somewhere on Earth"
         evidence = [f"{spec.title}: {day.isoformat()} ({where}), published "
                     f"{analysis.publish_at.astimezone(scope.zone or UTC):%Y-%m-%d %H:%M}"]
-        wording = self._wording(analysis)
         if wording:
             yield self.finding(analysis, span=wording[0], term=spec.title,
                                severity=spec.wording_severity, message=spec.wording_message,

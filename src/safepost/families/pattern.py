@@ -11,7 +11,6 @@ from pydantic import Field
 from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.strings import StringStore, get_string_id
-from spacy.tokens import Doc
 
 from ..analysis import Analysis
 from ..hookspecs import hookimpl
@@ -39,18 +38,23 @@ class _Need:
     regex: re.Pattern[str] | None = None
     tested: dict[int, bool] = field(default_factory=dict)
 
-    def met(self, present: set[int]) -> bool:
+    def met(self, present: frozenset[int]) -> bool:
         """Return whether a value of the attribute present in a doc satisfies the need."""
         if self.values is not None:
             return not self.values.isdisjoint(present)
-        return any(self._search(value) for value in present)
+        tested = self.tested
+        for value in present:
+            found = tested.get(value)
+            if found is None:
+                found = self._search(value)
+            if found:
+                return True
+        return False
 
     def _search(self, value: int) -> bool:
-        found = self.tested.get(value)
-        if found is None:
-            if len(self.tested) >= _MAX_TESTED:
-                self.tested.clear()
-            found = self.tested[value] = bool(self.regex.search(self.strings[value]))
+        if len(self.tested) >= _MAX_TESTED:
+            self.tested.clear()
+        found = self.tested[value] = bool(self.regex.search(self.strings[value]))
         return found
 
 
@@ -70,7 +74,7 @@ class PatternRule(Rule):
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield a finding per pattern match."""
-        if not self._may_match(analysis.doc):
+        if not self._may_match(analysis.token_values):
             return
         for _, start, end in self._matcher(analysis.doc):
             span = analysis.doc[start:end]
@@ -78,10 +82,8 @@ class PatternRule(Rule):
             if not analysis.in_link(original):
                 yield self.finding(analysis, span=original)
 
-    def _may_match(self, doc: Doc) -> bool:
-        """Return whether every required token of some pattern occurs in `doc`."""
-        rows = doc.to_array([ORTH, LOWER]).tolist()
-        present = {ORTH: {row[0] for row in rows}, LOWER: {row[1] for row in rows}}
+    def _may_match(self, present: dict[int, frozenset[int]]) -> bool:
+        """Return whether every required token of some pattern occurs in the doc."""
         return any(all(need.met(present[need.attr]) for need in needs) for needs in self._needs)
 
 

@@ -12,7 +12,6 @@ from ..matcher import Hit, PhraseCompiler
 from ..models import Category, Finding, Severity
 from ..rule import Rule, RuleSpec
 
-
 HEADLINE = "headline:"
 
 
@@ -53,7 +52,8 @@ class TermRule(Rule):
     def __init__(self, spec: TermSpec, lang: str, phrases: PhraseCompiler) -> None:
         super().__init__(spec, lang, phrases)
         phrases.add(spec.id, spec.match, evasion=spec.evasion)
-        phrases.add(f"unless:{spec.id}", spec.unless)
+        # A disguised innocent phrase (Sp0tted dick) cancels as the plain one does.
+        phrases.add(f"unless:{spec.id}", spec.unless, evasion=spec.evasion)
         phrases.add(f"{HEADLINE}{spec.id}", spec.headline_match)
         for index, context in enumerate(spec.context):
             phrases.add(f"near:{spec.id}:{index}", context.near)

@@ -54,8 +54,11 @@ class ToneRule(Rule):
         yield from check(analysis, severity)
 
     def _shouting(self, analysis: Analysis, severity: Severity) -> Iterator[Finding]:
-        if sum(map(str.isupper, analysis.text)) <= self.spec.threshold * self.spec.min_letters:
+        capitals = sum(map(str.isupper, analysis.text))
+        if capitals <= self.spec.threshold * self.spec.min_letters:
             return  # too few capitals in the whole post to pass both limits
+        if not _may_shout(analysis, capitals, self.spec.threshold):
+            return
         words = counted_words(analysis, max_acronym=self.spec.max_acronym,
                               caps_run=self.spec.caps_run)
         letters = sum(_cased(w) for _, w in words)
@@ -70,6 +73,20 @@ class ToneRule(Rule):
         for match in self._piles.finditer(analysis.text):
             if not analysis.in_link(match.span()):
                 yield self.finding(analysis, span=match.span(), severity=severity)
+
+
+def _may_shout(analysis: Analysis, capitals: int, threshold: float) -> bool:
+    """Tell whether the counted words could pass the threshold, from counts over the whole text.
+
+    Leaving words out removes at most the letters of hashtags and links and one lower-case
+    letter per short word, and there are fewer words than characters that are no letters.
+    """
+    text = analysis.text
+    lower = sum(map(str.islower, text))
+    skipped = sum(end - start for start, end in analysis.link_spans)
+    skipped += sum(end - start for start, end in (tag.span for tag in analysis.hashtags))
+    words = len(text) - capitals - lower + 1
+    return capitals * (1 - threshold) > threshold * (lower - skipped - words)
 
 
 def step_up(severity: Severity) -> Severity:

@@ -14,12 +14,14 @@ from ..hookspecs import hookimpl
 from ..matcher import Hit, PhraseCompiler
 from ..models import Finding, Severity, TrendItem
 from ..rule import Rule, RuleSpec
-from ..trends.hashtags import Reading, readings
-from ..trends.resolve import TrendMatch, index_for
+from ..trends.hashtags import Reading, norm_key, readings
+from ..trends.resolve import TrendIndex, TrendMatch, index_for
 from .terms import HEADLINE
 
 MAX_EVIDENCE = 3
 MAX_WORDS = 10_000
+
+_Why = tuple[tuple[str, ...], tuple[str, ...]]  # the topics a trend's news is about, the headlines
 
 
 class TrendSpec(RuleSpec):
@@ -48,6 +50,7 @@ class _TrendRule(Rule):
     def __init__(self, spec: TrendSpec, lang: str, phrases: PhraseCompiler) -> None:
         super().__init__(spec, lang, phrases)
         self._words: dict[int, _Word] = {}
+        self._classified: dict[int, tuple[TrendItem, _Why | None]] = {}
 
     def sensitive_matches(self, analysis: Analysis) -> list[SensitiveMatch]:
         """Return the sensitive trends the post's hashtags and names refer to."""
@@ -59,13 +62,24 @@ class _TrendRule(Rule):
         for match, span in _references(analysis, index, self._words):
             if match.item.term in seen:
                 continue
-            sensitive = self._classify(analysis, match.item)
+            sensitive = self._why(analysis, match.item)
             if sensitive is not None:
                 seen.add(match.item.term)
                 found.append(SensitiveMatch(match, span, *sensitive))
         return found
 
-    def _classify(self, analysis: Analysis, item: TrendItem) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    def _why(self, analysis: Analysis, item: TrendItem) -> _Why | None:
+        """Return `_classify(item)`, worked out once per item: posts meet the same trends."""
+        known = self._classified.get(id(item))
+        if known is not None and known[0] is item:
+            return known[1]
+        why = self._classify(analysis, item)
+        if len(self._classified) >= MAX_WORDS:
+            self._classified.clear()
+        self._classified[id(item)] = (item, why)
+        return why
+
+    def _classify(self, analysis: Analysis, item: TrendItem) -> _Why | None:
         topics: dict[str, None] = {}
         headlines: list[str] = []
         texts = [c.title for c in item.context] + [c.summary for c in item.context if c.summary]
@@ -130,32 +144,42 @@ class TragedyPromoRule(_TrendRule):
                 evidence=list(item.headlines) or [f"trending: {item.match.item.term}"])
 
 
-def _references(analysis: Analysis, index,
+def _references(analysis: Analysis, index: TrendIndex,
                 words: dict[int, _Word]) -> Iterator[tuple[TrendMatch, tuple[int, int]]]:
     for tag in analysis.hashtags:
-        for match in index.match_tag(tag.body, readings(tag.body)):
+        for match in index.match_tag(tag.body):
             yield match, tag.span
-    for name, span in _names(analysis, words):
+    tokens = _tokens(analysis, words)
+    for name, span in _names(analysis, tokens):
         for match in index.match_phrase(name):
             yield match, span
+    for first, end, match in index.find_phrases([word.key for _, word in tokens]):
+        last_idx, last = tokens[end - 1]
+        yield match, analysis.to_original(tokens[first][0], last_idx + last.length)
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
-    """What `_names` needs of a token, the same wherever the token occurs."""
+    """What trend matching needs of a token, the same wherever the token occurs."""
 
     capitalised: bool
     lower: str
     length: int
+    key: str  # its `norm_key`, or "" for punctuation, symbols and hashtags
+
+
+def _tokens(analysis: Analysis, words: dict[int, _Word]) -> list[tuple[int, _Word]]:
+    """Return (offset in the normalized text, word) for each token of the post."""
+    doc = analysis.doc
+    return [(idx, words.get(orth) or _word(doc[i], words))
+            for i, (orth, idx) in enumerate(doc.to_array([ORTH, IDX]).tolist())]
 
 
 def _names(analysis: Analysis,
-           words: dict[int, _Word]) -> Iterator[tuple[list[str], tuple[int, int]]]:
+           tokens: list[tuple[int, _Word]]) -> Iterator[tuple[list[str], tuple[int, int]]]:
     """Yield runs of capitalised words (names such as "Boston" or "Hurricane Sandy")."""
     run: list[tuple[int, _Word]] = []
-    doc = analysis.doc
-    for i, (orth, idx) in enumerate([*doc.to_array([ORTH, IDX]).tolist(), (None, None)]):
-        word = None if orth is None else words.get(orth) or _word(doc[i], words)
+    for idx, word in [*tokens, (0, None)]:
         if word is not None and word.capitalised:
             run.append((idx, word))
             continue
@@ -169,9 +193,10 @@ def _names(analysis: Analysis,
 def _word(token: Token, words: dict[int, _Word]) -> _Word:
     if len(words) >= MAX_WORDS:
         words.clear()
+    wordlike = token.is_alpha or token.like_num
     word = words[token.orth] = _Word(
         token.is_alpha and token.text[:1].isupper() and not token.is_stop, token.lower_,
-        len(token.text))
+        len(token.text), norm_key(token.text) if wordlike else "")
     return word
 
 
@@ -202,6 +227,8 @@ class AmbiguousHashtagRule(Rule):
     def _judge(self, analysis: Analysis, tag: Hashtag) -> Finding | None:
         if tag.body != tag.body.lower() or len(tag.body) < 6:
             return None  # camelCase (or a short tag) already tells the reader where words end
+        if not any(word in tag.body for word in self._words):
+            return None  # every reading's words lie inside the tag, so none can say a risky word
         found = readings(tag.body, hidden_words=self._words)
         risky = [r for r in found if self._words.intersection(r.words)]
         if len(found) < 2 or not _unfortunate(found[0], risky, self._words):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from . import ReadContext
 
 _DECODER = json.JSONDecoder()
+_TOO_DEEP = "not readable JSON: arrays or objects are nested too deeply"
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -61,6 +62,9 @@ def read_jsonl(text: str, ctx: ReadContext) -> Iterator[tuple[int, Post | InputE
         except json.JSONDecodeError as exc:
             yield number, InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", line=number)
             continue
+        except RecursionError:
+            yield number, InputError(_TOO_DEEP, line=number)
+            continue
         yield number, _post(value, number)
     if not found:
         yield 1, InputError("no posts")
@@ -82,6 +86,8 @@ def _decode(text: str, pos: int) -> tuple[Any, int]:
         return _DECODER.raw_decode(text, pos)
     except json.JSONDecodeError as exc:
         raise _syntax_error(exc) from None
+    except RecursionError:
+        raise InputError(_TOO_DEEP, line=text.count("\n", 0, pos) + 1) from None
 
 
 def _decode_end(text: str, pos: int) -> None:

@@ -6,7 +6,8 @@ A ``.md`` file is one post or several:
 
 - Front matter — YAML between a ``---`` line and a ``---`` (or ``...``) line,
   read with ``yaml.SafeLoader`` — may set any Post field except ``text``: the
-  body below it is the text. It may also hold a ``safepost_ignore`` list.
+  body below it is the text. It may also hold a ``safepost_ignore`` list. YAML
+  aliases (``*name``) are refused: a few of them can expand to billions of values.
 - A line that is exactly ``+++`` separates posts, and each section may start
   with its own front matter. ``+++`` and not ``---``: ``---`` already opens and
   closes front matter and is a Markdown thematic break, so it cannot also
@@ -197,19 +198,41 @@ def _posts_of(section: _Section) -> Iterator[tuple[int, Post | InputError]]:
     yield line, build_post(fields, line=line, key_lines=key_lines, suppressions=suppressions)
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    """Front matter used a YAML alias."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader without aliases: a few `*name` lines could otherwise expand a post's
+    metadata to billions of values, and a post's few fields never need them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        """Compose the next node, refusing an alias."""
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(problem_mark=self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def _parse_front(section: _Section) -> tuple[dict[str, Any], yaml.Node | None]:
     if section.front is None:
         return {}, None
-    loader = yaml.SafeLoader(section.front)
+    loader = _FrontMatterLoader(section.front)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
+    except _AliasRefused as exc:
+        raise InputError(
+            "front matter may not use YAML aliases (*name); write the value out",
+            line=section.front_line + 1 + exc.problem_mark.line,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
             f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}",
             line=section.front_line + 1 + (mark.line if mark else 0),
         ) from None
+    except RecursionError:
+        raise InputError("front matter is nested too deeply", line=section.front_line) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):

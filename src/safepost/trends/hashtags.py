@@ -129,15 +129,15 @@ def _readings(
     model = _segmenter()
     scored: dict[tuple[str, ...], tuple[float, Source]] = {}
     if len(parts) > 1:
-        scored[parts] = (_score(model, parts), "camel")
+        scored[parts] = (_score(parts), "camel")
     split = _k_best(compact, limit)
     for score, words in split:
         if split[0][0] - score <= max_delta:
             scored.setdefault(words, (score, "dictionary"))
     for words in _hidden_readings(compact, hidden_words):
-        scored.setdefault(words, (_score(model, words), "lexicon"))
+        scored.setdefault(words, (_score(words), "lexicon"))
     if not scored:
-        scored[(compact,)] = (_score(model, (compact,)), "camel")
+        scored[(compact,)] = (_score((compact,)), "camel")
     best = max(score for score, _ in scored.values())
     found = (Reading(words, src, round(best - score, 2)) for words, (score, src) in scored.items())
     trusted = parts if all(_known(model, part, allow_s=False) for part in parts) else None
@@ -185,7 +185,7 @@ def _k_best(text: str, k: int, *, allow_s: bool = False) -> tuple[_Path, ...]:
                 continue
             paths = beams[j].setdefault(word, [])
             for previous, earlier in beams[i].items():
-                step = math.log10(model.score(word, previous))
+                step = _log_score(word, previous)
                 paths.extend((score + step, words + (word,)) for score, words in earlier)
             if len(paths) > k:
                 paths[:] = heapq.nlargest(k, paths)
@@ -204,13 +204,19 @@ def _known(model: Segmenter, word: str, allow_s: bool) -> bool:
     return word in model.unigrams
 
 
-def _score(model: Segmenter, words: tuple[str, ...]) -> float:
+def _score(words: tuple[str, ...]) -> float:
     previous: str | None = None
     total = 0.0
     for word in words:
-        total += math.log10(model.score(word, previous))
+        total += _log_score(word, previous)
         previous = word
     return total
+
+
+@lru_cache(maxsize=65536)
+def _log_score(word: str, previous: str | None) -> float:
+    """Return the log10 probability of `word` after `previous`, as the model scores it."""
+    return math.log10(_segmenter().score(word, previous))
 
 
 _LOAD_LOCK = threading.Lock()

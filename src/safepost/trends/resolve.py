@@ -13,14 +13,15 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from ..models import TrendItem, TrendSnapshot
-from .hashtags import Reading, norm_key, readings
+from . import hashtags
+from .hashtags import Reading, norm_key
 
 # Words that carry no topic on their own: a run made only of these never matches.
 # fmt: off
@@ -73,6 +74,13 @@ class TrendIndex:
             for token in set(entry.tokens) - _STOPWORDS:
                 by_token[token].append(i)
         self._by_key, self._by_token = dict(by_key), dict(by_token)
+        by_run: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i, entry in enumerate(self._entries):
+            if _is_phrase(entry.tokens):
+                by_run[entry.tokens].append(i)
+        self._by_run = dict(by_run)
+        self._run_lengths = sorted({len(run) for run in self._by_run})
+        self._longest = max(map(len, self._by_token), default=0)
         self._fuzzy_keys = sorted((key for key in self._by_key if _fuzzy_ok(key)), key=len)
         self._fuzzy_lengths = [len(key) for key in self._fuzzy_keys]
         self._found: dict[tuple[object, ...], list[TrendMatch]] = {}
@@ -81,18 +89,26 @@ class TrendIndex:
         """Return the number of items."""
         return len(self._entries)
 
-    def match_tag(self, tag: str, readings: Sequence[Reading]) -> list[TrendMatch]:
+    def match_tag(self, tag: str, readings: Sequence[Reading] | None = None) -> list[TrendMatch]:
         """Return the items a hashtag refers to, best first.
 
         :param tag: the tag as written, with or without ``#``.
-        :param readings: the tag's readings (`hashtags.readings`); any of them may match
-            an item's words, and the match records which one did.
+        :param readings: the tag's readings; any of them may match an item's words, and the
+            match records which one did. None: `hashtags.readings(tag)`, worked out only
+            when some item could match one of them.
 
         A tag of four characters or fewer, or one with digits, matches exactly or not at all.
         """
-        runs = tuple(readings)
-        return self._remembered(("tag", tag, runs), lambda: self._match(
-            tag, norm_key(tag), [(reading, _tokens(reading.words)) for reading in runs]))
+        key = norm_key(tag)
+        runs = None if readings is None else tuple(readings)
+
+        def token_runs() -> list[tuple[Reading | None, tuple[str, ...]]]:
+            found = runs
+            if found is None:
+                found = hashtags.readings(tag) if self._may_meet_an_item(key) else ()
+            return [(reading, _tokens(reading.words)) for reading in found]
+
+        return self._remembered(("tag", tag, runs), lambda: self._match(tag, key, token_runs))
 
     def match_phrase(self, words: Sequence[str]) -> list[TrendMatch]:
         """Return the items a word or short run of words of the post refers to, best first.
@@ -103,9 +119,45 @@ class TrendIndex:
         query = " ".join(words)
         return self._remembered(("phrase", query), lambda: self._match_phrase(query))
 
+    def find_phrases(self, words: Sequence[str]) -> Iterator[tuple[int, int, TrendMatch]]:
+        """Yield (first, end, match) for each run of the post's words that is a whole item.
+
+        Only items of two or more words count, and not only capitalised ones: "boots on
+        the ground" in running text is the trending phrase. `words` are the post's words
+        as `norm_key` keys, with "" where punctuation breaks a run.
+        """
+        items = self.snapshot.items
+        for size in self._run_lengths:
+            for first in range(len(words) - size + 1):
+                run = tuple(words[first : first + size])
+                for i in self._by_run.get(run, ()):
+                    yield first, first + size, TrendMatch(items[i], "exact", 100.0, " ".join(run))
+
     def _match_phrase(self, query: str) -> list[TrendMatch]:
         tokens = _tokens(_WORD_BREAK.split(query))
-        return self._match(query, "".join(tokens), [(None, tokens)])
+        return self._match(query, "".join(tokens), lambda: [(None, tokens)])
+
+    def _may_meet_an_item(self, key: str) -> bool:
+        """Tell whether some reading of a compact tag could meet an item's words.
+
+        A necessary condition, checked without splitting the tag: an item that shares a word
+        with the tag, and either holds the whole tag or has at least as many of its letters
+        inside the tag as outside (token_set_ratio stays below the cutoff otherwise).
+        """
+        if not key.isascii():
+            return True
+        size = len(key)
+        inside = {key[i:j] for i in range(size)
+                  for j in range(i + 1, min(size, i + self._longest) + 1)}
+        for token in inside.intersection(self._by_token):
+            for i in self._by_token[token]:
+                entry = self._entries[i]
+                if key in entry.key:
+                    return True
+                shared = sum(len(word) for word in entry.tokens if word in key)
+                if 2 * shared >= sum(map(len, entry.tokens)):
+                    return True
+        return False
 
     def _remembered(
         self, key: tuple[object, ...], find: Callable[[], list[TrendMatch]]
@@ -119,14 +171,15 @@ class TrendIndex:
         return list(found)
 
     def _match(
-        self, query: str, key: str, token_runs: Iterable[tuple[Reading | None, tuple[str, ...]]]
+        self, query: str, key: str,
+        token_runs: Callable[[], Iterable[tuple[Reading | None, tuple[str, ...]]]],
     ) -> list[TrendMatch]:
         if not key:
             return []
         items = self.snapshot.items
         found = {i: TrendMatch(items[i], "exact", 100.0, query) for i in self._by_key.get(key, ())}
         if len(key) > _MAX_EXACT_ONLY_KEY and not _has_digit(key):
-            for reading, tokens in token_runs:
+            for reading, tokens in token_runs():
                 for i, score in self._contained(tokens):
                     if i not in found or score > found[i].score:
                         found[i] = TrendMatch(items[i], "segmented", score, query, reading)
@@ -173,12 +226,20 @@ def _entry(item: TrendItem) -> _Entry:
     if item.kind == "phrase" or _WORD_BREAK.search(item.term):
         words: Sequence[str] = _WORD_BREAK.split(item.term)
     else:
-        words = readings(item.term, limit=1)[0].words
+        found = hashtags.readings(item.term, limit=1)
+        # The author's capitals are the item's words, even names the dictionary does not
+        # know (#KotaRamu is "kota ramu", never "ko ta ra mu").
+        words = next((r.words for r in found if r.source == "camel"), found[0].words)
     return _Entry(norm_key(item.term), _tokens(words))
 
 
 def _tokens(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(key for word in words if (key := norm_key(word)))
+
+
+def _is_phrase(tokens: tuple[str, ...]) -> bool:
+    """Tell whether an item's words are a phrase that running text may contain as it is."""
+    return len(tokens) >= 2 and any(len(t) >= 3 and t not in _STOPWORDS for t in tokens)
 
 
 def _is_run(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:

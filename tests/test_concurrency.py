@@ -1,0 +1,116 @@
+"""One Checker shared by 16 threads, and `check_many` across processes, judge exactly as one
+sequential run does.
+
+CI checks 2,000 generated posts; `pytest -m slow tests/test_concurrency.py` checks 10,000.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from safepost import Checker, Post, Verdict
+from safepost.config import Config
+from safepost.jobs import FixedTrends, check_in_parallel
+
+ROOT = Path(__file__).parent.parent
+THREADS, CHUNK = 16, 25
+PUBLISH_AT = datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def _bench_corpus():
+    """Import bench/corpus.py, which is a script, not part of the package."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+CORPUS = _bench_corpus()
+SNAPSHOT = CORPUS.snapshot(200)
+
+
+def queue(count: int) -> list[Post]:
+    """Return `count` varied posts: three languages, some declared, some sponsored."""
+    posts = []
+    for index, record in enumerate(CORPUS.records(count)):
+        posts.append(Post(text=record["text"], id=record["id"], lang=record.get("lang"),
+                          sponsored=index % 11 == 0, publish_at=PUBLISH_AT))
+    return posts
+
+
+def sequential(posts: list[Post]) -> list[Verdict]:
+    """Return the verdicts of one fresh Checker, one post after another."""
+    return list(Checker().check_many(posts, trends=SNAPSHOT))
+
+
+def threaded(posts: list[Post]) -> list[Verdict]:
+    """Return the verdicts of one fresh Checker shared by THREADS threads started together.
+
+    The Checker is fresh so that the threads also race to compile each language. Each thread
+    takes every THREADS-th chunk and checks it with `check_many` or post by post, in turn.
+    """
+    shared = Checker()
+    start = threading.Barrier(THREADS)
+    chunks = [range(i, min(i + CHUNK, len(posts))) for i in range(0, len(posts), CHUNK)]
+    verdicts: list[Verdict | None] = [None] * len(posts)
+
+    def work(worker: int) -> None:
+        start.wait()
+        for number, chunk in enumerate(chunks[worker::THREADS]):
+            mine = [posts[i] for i in chunk]
+            if number % 2:
+                found = [shared.check(post, trends=SNAPSHOT) for post in mine]
+            else:
+                found = list(shared.check_many(mine, trends=SNAPSHOT))
+            for i, verdict in zip(chunk, found, strict=True):
+                verdicts[i] = verdict
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(work, range(THREADS)))
+    return verdicts  # type: ignore[return-value]
+
+
+def assert_same(found: list[Verdict], expected: list[Verdict]) -> None:
+    """Compare verdict lists, naming the first post that differs."""
+    assert len(found) == len(expected)
+    for index, (got, want) in enumerate(zip(found, expected, strict=True)):
+        assert got == want, f"post {index} ({want.post_id}) differs"
+
+
+@pytest.fixture(scope="module")
+def posts() -> list[Post]:
+    return queue(2_000)
+
+
+@pytest.fixture(scope="module")
+def expected(posts: list[Post]) -> list[Verdict]:
+    verdicts = sequential(posts)
+    decisions = {v.decision for v in verdicts}
+    assert decisions == {"publish", "review", "hold"}, "the queue must exercise every decision"
+    assert {v.lang for v in verdicts} >= {"en", "nb", "bg"}
+    return verdicts
+
+
+def test_sixteen_threads_sharing_a_checker_judge_as_one(posts, expected) -> None:
+    assert_same(threaded(posts), expected)
+
+
+def test_worker_processes_judge_as_one_process(posts, expected) -> None:
+    local = Checker(trends=FixedTrends(SNAPSHOT, "used"))
+    found = list(check_in_parallel(posts, jobs=2, config=Config(),
+                                   trends=FixedTrends(SNAPSHOT, "used"), local=local))
+    assert_same(found, expected)
+
+
+@pytest.mark.slow
+def test_sixteen_threads_judge_ten_thousand_posts_as_one() -> None:
+    posts = queue(10_000)
+    assert_same(threaded(posts), sequential(posts))
