@@ -23,7 +23,9 @@ from safepost.config import Config
         pytest.param("What the phuck is this", None, id="a sound-alike is not claimed"),
     ],
 )
-def test_profanity_is_found_through_disguises(checker: Checker, text: str, matched: str | None) -> None:
+def test_profanity_is_found_through_disguises(
+    checker: Checker, text: str, matched: str | None
+) -> None:
     verdict = checker.check(text, lang="en")
     profanity = [f for f in verdict.findings if f.category == "profanity"]
     if matched is None:
@@ -40,7 +42,9 @@ def test_profanity_is_found_through_disguises(checker: Checker, text: str, match
     "text",
     [
         pytest.param("Shoot us a DM and we'll sort it out", id="shoot us a DM"),
-        pytest.param("Check https://example.com/fuck-this-shit for details", id="words inside a link"),
+        pytest.param(
+            "Check https://example.com/fuck-this-shit for details", id="words inside a link"
+        ),
         pytest.param("Thanks @shitake_lover for the photo", id="words inside a mention"),
         pytest.param("Shiitake risotto is back", id="a word that contains a profane one"),
     ],
@@ -116,7 +120,9 @@ def test_a_failing_rule_fails_the_check_naming_the_rule() -> None:
         checker = Checker(Config(packs=[pack]), plugins=[Plugin()])
         with pytest.raises(RuleError) as caught:
             checker.check("anything", lang="en")
-    assert str(caught.value) == "policy.broken: rule policy.broken failed: ZeroDivisionError: division by zero"
+    assert str(caught.value) == (
+        "policy.broken: rule policy.broken failed: ZeroDivisionError: division by zero"
+    )
 
 
 def test_disable_and_severity_overrides() -> None:
@@ -127,11 +133,13 @@ def test_disable_and_severity_overrides() -> None:
 
 
 def test_suppression_moves_a_finding_aside_with_its_reason(checker: Checker) -> None:
-    post = Post(text="This is fucking great", lang="en",
-                metadata={"safepost_ignore": [{"rule": "profanity.fuck", "reason": "quote from a review"}]})
+    ignore = {"rule": "profanity.fuck", "reason": "quote from a review"}
+    post = Post(text="This is fucking great", lang="en", metadata={"safepost_ignore": [ignore]})
     verdict = checker.check(post)
     assert verdict.findings == []
-    assert [(s.rule, s.reason) for s in verdict.suppressed] == [("profanity.fuck", "quote from a review")]
+    assert [(s.rule, s.reason) for s in verdict.suppressed] == [
+        ("profanity.fuck", "quote from a review")
+    ]
     assert verdict.decision == "publish"
 
 

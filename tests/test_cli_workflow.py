@@ -37,7 +37,8 @@ def test_write_verdicts_keeps_every_row_and_adds_columns(tmp_path: Path, name: s
 
 def test_csv_layout_comes_from_the_config(tmp_path: Path) -> None:
     (tmp_path / "queue.csv").write_text(
-        "when;copy\n2026-11-24 09:00;What the f*ck\n2026-11-24 10:00;Lovely day\n", encoding="utf-8")
+        "when;copy\n2026-11-24 09:00;What the f*ck\n2026-11-24 10:00;Lovely day\n",
+        encoding="utf-8")
     (tmp_path / "safepost.toml").write_text(
         '[csv]\ndate_column = "when"\nmessage_column = "copy"\ndelimiter = ";"\n'
         'timezone = "Europe/Oslo"\n', encoding="utf-8")
@@ -51,8 +52,8 @@ def test_bad_csv_layout_names_the_key(tmp_path: Path) -> None:
     (tmp_path / "safepost.toml").write_text('[csv]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
     result = run("check", "queue.csv", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == ("safepost: csv.timezone: unknown time zone 'Mars/Olympus'; use an IANA "
-                             "name such as Europe/Oslo\n")
+    assert result.stderr == ("safepost: csv.timezone: unknown time zone 'Mars/Olympus'; "
+                             "use an IANA name such as Europe/Oslo\n")
 
 
 def test_baseline_fails_only_on_new_findings(tmp_path: Path) -> None:
@@ -64,9 +65,11 @@ def test_baseline_fails_only_on_new_findings(tmp_path: Path) -> None:
                 "--format", "json", cwd=tmp_path)
     assert again.returncode == 0
     suppressed = json.loads(again.stdout)[0]["verdict"]["suppressed"]
-    assert [(s["rule"], s["reason"]) for s in suppressed] == [("profanity.fuck", "in the baseline")]
+    reasons = [(s["rule"], s["reason"]) for s in suppressed]
+    assert reasons == [("profanity.fuck", "in the baseline")]
     (tmp_path / "b.txt").write_text("Lovely shitty day", encoding="utf-8")
-    new = run("check", "a.txt", "b.txt", "--lang", "en", "--baseline", "baseline.json", cwd=tmp_path)
+    new = run("check", "a.txt", "b.txt", "--lang", "en", "--baseline", "baseline.json",
+              cwd=tmp_path)
     assert new.returncode == 1
 
 
@@ -79,7 +82,8 @@ def test_diff_checks_only_changed_posts(tmp_path: Path) -> None:
 
     git("init", "-q")
     (tmp_path / "old.txt").write_text("What the f*ck, an old post", encoding="utf-8")
-    (tmp_path / "queue.jsonl").write_text('{"text": "Lovely day", "lang": "en"}\n', encoding="utf-8")
+    (tmp_path / "queue.jsonl").write_text('{"text": "Lovely day", "lang": "en"}\n',
+                                          encoding="utf-8")
     git("add", ".")
     git("commit", "-qm", "first")
     with (tmp_path / "queue.jsonl").open("a", encoding="utf-8") as queue:

@@ -23,10 +23,12 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     ("name", "text", "message"),
     [
         pytest.param("safepost.toml", 'lang = "en"\ncolour = "red"\n',
-                     "safepost.toml: colour: unknown key; see docs/config.md for the keys safepost reads",
+                     "safepost.toml: colour: unknown key; "
+                     "see docs/config.md for the keys safepost reads",
                      id="an unknown key"),
         pytest.param("safepost.toml", '[decision]\nhold = "urgent"\n',
-                     "safepost.toml: decision.hold: Input should be 'low', 'medium', 'high' or 'critical'",
+                     "safepost.toml: decision.hold: Input should be 'low', 'medium', "
+                     "'high' or 'critical'",
                      id="a bad severity"),
         pytest.param("safepost.toml", 'lang = "english"\n',
                      "safepost.toml: lang: String should match pattern '^[a-z]{2}$'",
@@ -34,8 +36,8 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
         pytest.param("safepost.toml", 'lang = "en\n',
                      "safepost.toml:1: invalid TOML: Illegal character '\\n'", id="broken TOML"),
         pytest.param("pyproject.toml", '[tool.safepost]\nseverity = {"tone" = "loud"}\n',
-                     "pyproject.toml: tool.safepost.severity.tone: Input should be 'low', 'medium', "
-                     "'high' or 'critical'", id="a bad value in pyproject.toml"),
+                     "pyproject.toml: tool.safepost.severity.tone: Input should be 'low', "
+                     "'medium', 'high' or 'critical'", id="a bad value in pyproject.toml"),
         pytest.param("safepost.toml", '[trends]\ntimeout = "fast"\n',
                      "safepost.toml: trends.timeout: Input should be a valid number, unable to "
                      "parse string as a number", id="a nested value of the wrong type"),
@@ -97,7 +99,8 @@ rules:
     match: [rivalcola]
     examples: {flag: ["RivalCola"], pass: ["Cola"]}
 """)
-    config_path = write(tmp_path, "safepost.toml", 'packs = ["policy"]\n[decision]\nhold = "critical"\n')
+    config_path = write(tmp_path, "safepost.toml",
+                        'packs = ["policy"]\n[decision]\nhold = "critical"\n')
     checker = Checker.from_config(config_path)
     verdict = checker.check("Better than RivalCola", lang="en")
     assert [f.rule for f in verdict.findings] == ["policy.rival"]

@@ -50,25 +50,30 @@ def error_for(tmp_path: Path, text: str) -> str:
         pytest.param(GOOD_RULE.replace("family: terms", "family: words"),
                      "brand.yml:1: family: unknown family 'words'; must be one of compliance, "
                      "dates, disclosure, hashtag-readings, lexicon, pattern, regex, reply, terms, "
-                     "tone, tragedy-promo, trend-hijack", id="an unknown family lists the known ones"),
+                     "tone, tragedy-promo, trend-hijack",
+                     id="an unknown family lists the known ones"),
         pytest.param(GOOD_RULE.replace('      pass: ["Better than ever"]\n', ""),
                      "brand.yml:9: rules[0].examples.pass: Field required",
                      id="a rule without pass examples is refused"),
-        pytest.param(GOOD_RULE.replace("    severity: medium\n", "    severity: medium\n    colour: red\n"),
+        pytest.param(GOOD_RULE.replace("    severity: medium\n",
+                                       "    severity: medium\n    colour: red\n"),
                      "brand.yml:6: rules[0].colour: Extra inputs are not permitted",
                      id="an unknown key is refused"),
         pytest.param(GOOD_RULE.replace("Do not name {matched}.", "Do not name {brand}."),
                      "brand.yml:6: rules[0].message: Value error, unknown placeholder {brand}; "
-                     "use {matched}, {suggestion} or {term}", id="an unknown placeholder is refused"),
+                     "use {matched}, {suggestion} or {term}",
+                     id="an unknown placeholder is refused"),
         pytest.param(GOOD_RULE.replace("match: [rivalcola]", "patterns: ['(a']").replace(
             "family: terms", "family: regex"),
                      "brand.yml:7: rules[0].patterns: Value error, invalid regular expression "
-                     "'(a': missing ) at position 2", id="a regex that does not compile is refused"),
+                     "'(a': missing ) at position 2",
+                     id="a regex that does not compile is refused"),
         pytest.param("- just\n- a list\n", "brand.yml:1: a pack is a mapping with `family:` and "
                      "`rules:`", id="a pack that is not a mapping is refused"),
         pytest.param("family: !!python/object:os.system {}\nrules: []\n",
                      "brand.yml:1: invalid YAML: could not determine a constructor for the tag "
-                     "'tag:yaml.org,2002:python/object:os.system'", id="YAML tags that build objects are refused"),
+                     "'tag:yaml.org,2002:python/object:os.system'",
+                     id="YAML tags that build objects are refused"),
     ],
 )
 def test_broken_pack_is_refused_with_its_location(tmp_path: Path, text: str, message: str) -> None:

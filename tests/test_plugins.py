@@ -1,4 +1,4 @@
-"""A third-party plugin, found through the `safepost` entry-point group, adds a rule and a format."""
+"""A third-party plugin found through the `safepost` entry-point group adds a rule and a format."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ def test_plugins_can_be_left_out(acme_installed) -> None:
 def test_entry_point_plugin_adds_a_format_to_the_cli(tmp_path: Path) -> None:
     post = tmp_path / "post.txt"
     post.write_text("Big news!!\n", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGIN_DIR), os.environ.get("PYTHONPATH", "")])}
+    pythonpath = os.pathsep.join([str(PLUGIN_DIR), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": pythonpath}
     result = subprocess.run(
-        [sys.executable, "-m", "safepost", "check", str(post), "--format", "acme-ids", "--lang", "en"],
+        [sys.executable, "-m", "safepost", "check", str(post), "--format", "acme-ids",
+         "--lang", "en"],
         capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert result.stdout == f"{post}\treview\tacme.double-exclaim\n"
     assert result.returncode == 0

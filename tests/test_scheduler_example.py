@@ -27,7 +27,8 @@ QUIET = TrendSnapshot.model_validate({"source": "test", "fetched_at": "2011-07-0
 def test_queue_is_paused_and_released_as_the_news_changes(checker) -> None:
     scheduler = scheduler_example.Scheduler(checker=checker)
     at = datetime(2011, 7, 5, 20, tzinfo=UTC)
-    scheduler.schedule("treats", "Who's #notguilty about eating all the tasty treats?", at, lang="en")
+    scheduler.schedule("treats", "Who's #notguilty about eating all the tasty treats?", at,
+                       lang="en")
     scheduler.schedule("coffee", "Fresh coffee, every morning.", at, lang="en")
     assert not scheduler.queue["treats"].paused
 

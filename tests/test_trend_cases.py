@@ -22,7 +22,8 @@ def snapshot(*items: tuple[str, str, list[str]]) -> TrendSnapshot:
     })
 
 
-ANTHONY = ("notguilty", "hashtag", ["Jury finds Casey Anthony not guilty of murdering her daughter"])
+ANTHONY = ("notguilty", "hashtag",
+           ["Jury finds Casey Anthony not guilty of murdering her daughter"])
 AURORA = ("Aurora", "hashtag", ["Gunman kills 12 in mass shooting at Aurora, Colorado cinema"])
 WHYISTAYED = ("WhyIStayed", "hashtag",
               ["Survivors of domestic violence share why they stayed with abusive partners"])
@@ -33,7 +34,8 @@ BLACKOUT = ("SuperBowlBlackout", "hashtag", ["Power outage halts Super Bowl for 
 ICECREAM = ("NationalIceCreamDay", "hashtag", ["National Ice Cream Day: where to get free scoops"])
 ROYALBABY = ("RoyalBaby", "hashtag", ["Duchess gives birth to a baby boy, palace announces"])
 EUROVISION = ("Eurovision", "phrase", ["Sweden wins Eurovision with a power ballad"])
-PRAYFOR = ("PrayForNepal", "hashtag", ["Earthquake in Nepal kills thousands, rescuers search rubble"])
+PRAYFOR = ("PrayForNepal", "hashtag",
+           ["Earthquake in Nepal kills thousands, rescuers search rubble"])
 ELECTION = ("ElectionNight", "hashtag", ["Polls close in tight presidential election race"])
 BOOTS = ("boots on the ground", "phrase",
          ["Congress debates military strikes on Syria as troops stand by"])
@@ -57,7 +59,8 @@ ECLIPSE = ("Eclipse", "phrase", ["Millions watch total solar eclipse across Nort
 OSCARS = ("Oscars", "hashtag", ["Oscars 2024: the full list of winners"])
 ERAS = ("ErasTour", "hashtag", ["Taylor Swift announces new Eras Tour dates"])
 WORLDCUP = ("WorldCupFinal", "hashtag", ["Argentina beat France on penalties in World Cup final"])
-LONDON_MARATHON = ("London Marathon", "phrase", ["Record 50,000 runners finish the London Marathon"])
+LONDON_MARATHON = ("London Marathon", "phrase",
+                   ["Record 50,000 runners finish the London Marathon"])
 PIDAY = ("PiDay", "hashtag", ["Maths fans celebrate Pi Day on March 14"])
 BERGEN = ("Bergen", "phrase", ["Storbrann i Bergen: tre omkom i natt"])
 VIKERSUND = ("Vikersund", "phrase", ["Norsk seier i skiflygingen i Vikersund"])
@@ -79,7 +82,8 @@ CASES = [
      ["trend.tragedy-promo"], "hold"),
     ("Cairo is in an uproar! Our new spring collection is too", [CAIRO], ["trend.hijack"], "hold"),
     ("Big savings tonight! #PrayForNepal", [PRAYFOR], ["trend.tragedy-promo"], "hold"),
-    ("Stay home and shop the Valencia collection, 30% off!", [FLOOD], ["trend.tragedy-promo"], "hold"),
+    ("Stay home and shop the Valencia collection, 30% off!", [FLOOD], ["trend.tragedy-promo"],
+     "hold"),
     ("Who else is glued to #ElectionNight? Grab a coffee and stay up with us", [ELECTION],
      ["politics.election", "trend.hijack"], "hold"),
     ("\"Boots on the ground\" or not, let's not forget about sandals too. Shop now", [BOOTS],
@@ -98,19 +102,22 @@ CASES = [
     # Harmless trends are never flagged.
     ("Who's watching the super bowl tonight? Wings are 2 for 1", [SUPERBOWL], [], "publish"),
     ("Our new boots are made for the ground you walk on. Shop now", [BOOTS], [], "publish"),
-    ("The lights went out but our snacks kept going #SuperBowlBlackout", [BLACKOUT], [], "publish"),
-    ("Happy #NationalIceCreamDay! Two scoops for the price of one today", [ICECREAM], [], "publish"),
+    ("The lights went out but our snacks kept going #SuperBowlBlackout", [BLACKOUT], [],
+     "publish"),
+    ("Happy #NationalIceCreamDay! Two scoops for the price of one today", [ICECREAM], [],
+     "publish"),
     ("Welcome to the world, little one! #RoyalBaby", [ROYALBABY], [], "publish"),
-    ("Who are you cheering for at Eurovision tonight? 20% off snacks!", [EUROVISION], [], "publish"),
+    ("Who are you cheering for at Eurovision tonight? 20% off snacks!", [EUROVISION], [],
+     "publish"),
     ("Celebrate the Solstice with our midsummer menu, book now", [SOLSTICE], [], "publish"),
     ("Aurora dress, now in three colours. Shop now!", [SOLSTICE, BLACKOUT], [], "publish"),
     # A hashtag that only looks like a trend does not match it.
     ("Our new #AuroraBorealis light show starts tonight", [ICECREAM], [], "publish"),
     ("Meet our intern Sandy! She loves dogs and spreadsheets", [BLACKOUT], [], "publish"),
-    ("Cool new #ai features are live", [("Maine", "phrase", ["Gunman kills 18 in Maine shootings"])],
-     [], "publish"),
-    ("Save on the #911 Carrera parts this week", [("Porsche911", "hashtag", ["Porsche unveils new 911"])],
-     [], "publish"),
+    ("Cool new #ai features are live",
+     [("Maine", "phrase", ["Gunman kills 18 in Maine shootings"])], [], "publish"),
+    ("Save on the #911 Carrera parts this week",
+     [("Porsche911", "hashtag", ["Porsche unveils new 911"])], [], "publish"),
     # More moments: a sale, a plug or a riff on a tragedy is held ...
     ("Dive into savings with our #Titan sale, 50% off swimwear", [TITAN], ["trend.tragedy-promo"],
      "hold"),
@@ -174,7 +181,8 @@ def test_evidence_holds_the_headlines(checker: Checker) -> None:
 
 
 def test_without_trends_the_status_is_none(checker: Checker) -> None:
-    verdict = checker.check("Who's #notguilty about eating all the tasty treats they want?!", lang="en")
+    verdict = checker.check("Who's #notguilty about eating all the tasty treats they want?!",
+                            lang="en")
     assert (verdict.findings, verdict.trend_status) == ([], "none")
 
 
@@ -202,8 +210,10 @@ def test_ambiguous_hashtags(checker: Checker, text: str, flagged: bool) -> None:
 def test_recheck_reports_posts_whose_decision_changed(checker: Checker) -> None:
     from safepost import Post
 
-    queue = [Post(id="treats", text="Who's #notguilty about eating all the tasty treats?", lang="en"),
-             Post(id="coffee", text="Fresh coffee, every morning.", lang="en")]
+    queue = [
+        Post(id="treats", text="Who's #notguilty about eating all the tasty treats?", lang="en"),
+        Post(id="coffee", text="Fresh coffee, every morning.", lang="en"),
+    ]
     before = {v.post_id: v for v in checker.check_many(queue)}
     changes = list(checker.recheck(queue, trends=snapshot(ANTHONY), previous=before))
     assert [(c.post.id, c.previous.decision, c.verdict.decision) for c in changes] == [

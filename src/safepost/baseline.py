@@ -19,7 +19,8 @@ def load_baseline(path: str | Path) -> dict[tuple[str, str], set[str]]:
     except FileNotFoundError:
         raise InputError("no such file", path=path, key="--baseline") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not a safepost JSON report: {exc}", path=path, key="--baseline") from None
+        raise InputError(f"not a safepost JSON report: {exc}",
+                         path=path, key="--baseline") from None
     if not isinstance(records, list):
         raise InputError("not a safepost JSON report: expected a list", path=path, key="--baseline")
     known: dict[tuple[str, str], set[str]] = {}
@@ -34,7 +35,9 @@ def load_baseline(path: str | Path) -> dict[tuple[str, str], set[str]]:
     return known
 
 
-def apply_baseline(known: dict[tuple[str, str], set[str]], path: str, line: int, post: Post) -> Post:
+def apply_baseline(
+    known: dict[tuple[str, str], set[str]], path: str, line: int, post: Post
+) -> Post:
     """Return the post with its baseline findings added to its suppressions."""
     rules = known.get((path, post.id or f"line {line}"))
     if not rules:

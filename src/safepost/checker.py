@@ -149,7 +149,9 @@ class Checker:
         prefer = "CYRILLIC" if lang in CYRILLIC_LANGS else "LATIN"
         return _Language(nlp, tuple(rules), phrases.build(), prefer)
 
-    def check(self, post: str | Post, *, trends: TrendSnapshot | None = None, **fields: Any) -> Verdict:
+    def check(
+        self, post: str | Post, *, trends: TrendSnapshot | None = None, **fields: Any
+    ) -> Verdict:
         """Check one post; keyword fields fill or override `Post` fields."""
         return next(self.check_many([as_post(post, fields)], trends=trends))
 
@@ -190,7 +192,8 @@ class Checker:
             before = list(previous)
             if len(before) != len(queue):
                 raise InputError(f"{len(queue)} posts but {len(before)} previous verdicts")
-        for post, old, new in zip(queue, before, self.check_many(queue, trends=trends), strict=True):
+        after = self.check_many(queue, trends=trends)
+        for post, old, new in zip(queue, before, after, strict=True):
             if old.decision != new.decision:
                 yield Change(post=post, previous=old, verdict=new)
 

@@ -34,13 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check posts in files, folders or standard input")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
-    check.add_argument("--format", default="text", help="text (default), json, or a plugin's format")
+    check.add_argument("--format", default="text",
+                       help="text (default), json, or a plugin's format")
     check.add_argument("--trends", metavar="FILE|URL|PROVIDER",
-                       help="a snapshot file, a URL serving one, or provider names (comma-separated)")
+                       help="a snapshot file, a URL serving one, "
+                            "or provider names (comma-separated)")
     check.add_argument("--offline", action="store_true", help="never touch the network")
-    check.add_argument("--publish-at", metavar="ISO-8601", help="for posts without a time of their own")
-    check.add_argument("--lang", metavar="CODE", help="for posts without a language of their own")
-    check.add_argument("--region", metavar="CODE", help="for posts without a region of their own")
+    _add_post_defaults(check)
     check.add_argument("--fail-on", choices=("review", "hold"), default="hold",
                        help="exit 1 when a post reaches this decision (default: hold)")
     check.add_argument("--config", metavar="FILE", help="safepost.toml or pyproject.toml")
@@ -60,11 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list rules (id, category, severity, languages)")
     rules.add_argument("--config", metavar="FILE")
-    rules.add_argument("--markdown", action="store_true", help="print the rule reference (docs/rules.md)")
+    rules.add_argument("--markdown", action="store_true",
+                       help="print the rule reference (docs/rules.md)")
     rules.add_argument("--test", nargs="*", metavar="PACK", default=None,
                        help="run every example of the given packs (default: all loaded packs)")
 
-    explain = commands.add_parser("explain", help="what a rule catches, why, and what to write instead")
+    explain = commands.add_parser(
+        "explain", help="what a rule catches, why, and what to write instead")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--config", metavar="FILE")
 
@@ -76,14 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     crisis = commands.add_parser("crisis", help="which queued posts the crisis windows would hold")
     crisis.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
     crisis.add_argument("--config", metavar="FILE", help="safepost.toml with [[crisis]] tables")
-    crisis.add_argument("--publish-at", metavar="ISO-8601",
-                        help="for posts without a time of their own")
-    crisis.add_argument("--lang", metavar="CODE", help="for posts without a language of their own")
-    crisis.add_argument("--region", metavar="CODE", help="for posts without a region of their own")
+    _add_post_defaults(crisis)
     crisis.set_defaults(keep_going=False, baseline=None, diff=None)
 
     commands.add_parser("schema", help="print the Verdict JSON Schema")
     return parser
+
+
+def _add_post_defaults(parser: argparse.ArgumentParser) -> None:
+    """Add the options that fill in what a post does not say itself (see `_post_defaults`)."""
+    parser.add_argument("--publish-at", metavar="ISO-8601",
+                        help="for posts without a time of their own")
+    parser.add_argument("--lang", metavar="CODE", help="for posts without a language of their own")
+    parser.add_argument("--region", metavar="CODE", help="for posts without a region of their own")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,7 +134,8 @@ def _command_check(args: argparse.Namespace) -> int:
         overrides["require_trends"] = True
     config = _config(args, **overrides)
     if args.offline:
-        config = config.model_copy(update={"trends": config.trends.model_copy(update={"offline": True})})
+        offline_trends = config.trends.model_copy(update={"offline": True})
+        config = config.model_copy(update={"trends": offline_trends})
     jobs = _job_count(args.jobs)
     trends = _trend_source(args, config)
     if jobs > 1:
@@ -268,12 +276,13 @@ def _read_all(checker: Checker, paths: Sequence[str], args: argparse.Namespace,
     readers = checker.registry.readers
     for path in _expand(paths, readers):
         if path == "-":
-            text, reader, name = decode_text(sys.stdin.buffer.read(), "<stdin>"), readers[".txt"], "<stdin>"
+            text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+            reader, name = readers[".txt"], "<stdin>"
         else:
             reader = readers.get(Path(path).suffix.lower())
             if reader is None:
-                raise InputError(f"unsupported file type; safepost reads {', '.join(sorted(readers))}",
-                                 path=path)
+                known = ", ".join(sorted(readers))
+                raise InputError(f"unsupported file type; safepost reads {known}", path=path)
             text, name = load_text(path), path
         context = ReadContext(path=name, csv=layout, keep_going=args.keep_going)
         for line, post in read_posts(text, context, reader):
@@ -364,9 +373,14 @@ def rule_table(checker: Checker) -> list[tuple[str, str, str, str]]:
         for spec in pack.specs:
             specs.setdefault(spec.id, spec)
             langs.setdefault(spec.id, set()).add(pack.lang or "all")
-    rows = [(i, s.category, s.severity, ",".join(sorted(langs[i]))) for i, s in sorted(specs.items())]
+    rows = [
+        (rule_id, spec.category, spec.severity, ",".join(sorted(langs[rule_id])))
+        for rule_id, spec in sorted(specs.items())
+    ]
     widths = [max((len(r[c]) for r in rows), default=0) for c in range(3)]
-    return [(r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]) for r in rows]
+    return [
+        (r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]) for r in rows
+    ]
 
 
 def _command_explain(args: argparse.Namespace) -> int:
@@ -405,7 +419,8 @@ def _command_trends(args: argparse.Namespace) -> int:
 
     config = _config(args)
     if args.offline:
-        config = config.model_copy(update={"trends": config.trends.model_copy(update={"offline": True})})
+        offline_trends = config.trends.model_copy(update={"offline": True})
+        config = config.model_copy(update={"trends": offline_trends})
     spec = args.provider or ",".join(config.trends.providers)
     checker = Checker(config)
     if not spec:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .crisis import CrisisWindow
 from .errors import ConfigError
 from .models import Severity, severity_rank
+from .readers.tabular import CsvSettings
 from .trends.settings import TrendSettings
 
 CONFIG_NAMES = ("safepost.toml", "pyproject.toml")
@@ -32,22 +33,6 @@ class DecisionThresholds(BaseModel):
         if severity_rank(self.review) > severity_rank(self.hold):
             raise ValueError("`review` must not be more severe than `hold`")
         return self
-
-
-class CsvSettings(BaseModel):
-    """How scheduler CSV files are laid out (column names or 0-based numbers, date format)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    date_column: str | int | None = None
-    message_column: str | int | None = None
-    link_column: str | int | None = None
-    time_column: str | int | None = None
-    id_column: str | int | None = None
-    date_format: str | None = None
-    timezone: str = "UTC"
-    header: bool | None = None
-    delimiter: str = Field(",", min_length=1, max_length=1)
 
 
 class Config(BaseModel):

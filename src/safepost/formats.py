@@ -64,7 +64,9 @@ def write_text(results: Iterable[Checked], out: TextIO, rules: Mapping[str, Rule
         for kept in verdict.suppressed:
             out.write(f"    suppressed {kept.rule}: {kept.reason}\n")
     total = sum(decisions.values())
-    summary = ", ".join(f"{decisions[d]} {d}" for d in ("hold", "review", "publish") if decisions[d])
+    summary = ", ".join(
+        f"{decisions[d]} {d}" for d in ("hold", "review", "publish") if decisions[d]
+    )
     out.write(f"{total} post{'s' if total != 1 else ''} checked: {summary or 'none'}\n")
 
 
@@ -79,8 +81,10 @@ def _write_finding(item: Checked, finding: Finding, out: TextIO,
         number = str(item.line_of(finding))
         marks = "^" * max(1, min(end, line_end) - start)
         out.write(f"  {number} | {text[line_start:line_end]}\n")
-        out.write(f"  {' ' * len(number)} | {' ' * (start - line_start)}{paint(marks, finding.severity)}\n")
-    out.write(f"    {paint(finding.severity, finding.severity)} {finding.rule}: {finding.message}\n")
+        gutter, indent = " " * len(number), " " * (start - line_start)
+        out.write(f"  {gutter} | {indent}{paint(marks, finding.severity)}\n")
+    severity = paint(finding.severity, finding.severity)
+    out.write(f"    {severity} {finding.rule}: {finding.message}\n")
     for line in finding.evidence:
         out.write(f"      because: {line}\n")
     if finding.suggestion:

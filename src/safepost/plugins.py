@@ -35,7 +35,9 @@ DEFAULT_PLUGINS = (
 )
 
 
-def plugin_manager(plugins: Iterable[object] = (), *, entry_points: bool = True) -> pluggy.PluginManager:
+def plugin_manager(
+    plugins: Iterable[object] = (), *, entry_points: bool = True
+) -> pluggy.PluginManager:
     """Return a fresh manager with the built-ins, installed plugins and `plugins` registered."""
     pm = pluggy.PluginManager("safepost")
     pm.add_hookspecs(hookspecs)
@@ -72,7 +74,9 @@ class Registry:
             ("register_formats", registry._format),
         ):
             for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):
-                impl.function(register=lambda *args, _sink=sink, _by=impl.plugin_name: _sink(_by, *args))
+                impl.function(
+                    register=lambda *args, _sink=sink, _by=impl.plugin_name: _sink(_by, *args)
+                )
         return registry
 
     def _claim(self, kind: str, name: str, plugin: str) -> None:

@@ -30,13 +30,15 @@ def rule_reference(checker: Checker) -> str:
         by_category[specs[rule_id].category].append(specs[rule_id])
     parts = [HEADER]
     for category in sorted(by_category):
-        parts.append(f"\n## {category}\n\n| rule | severity | languages | what it catches | instead |\n"
+        parts.append(f"\n## {category}\n\n"
+                     "| rule | severity | languages | what it catches | instead |\n"
                      "|---|---|---|---|---|\n")
         for spec in by_category[category]:
             what = spec.explain.what if spec.explain else (spec.description or "")
             instead = spec.explain.instead if spec.explain else (spec.suggestion or "")
             langs = ", ".join(sorted(languages[spec.id]))
-            parts.append(f"| `{spec.id}` | {spec.severity} | {langs} | {_cell(what)} | {_cell(instead)} |\n")
+            parts.append(f"| `{spec.id}` | {spec.severity} | {langs} "
+                         f"| {_cell(what)} | {_cell(instead)} |\n")
     return "".join(parts)
 
 

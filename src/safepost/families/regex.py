@@ -83,7 +83,9 @@ class RegexRule(Rule):
         flags = regex.VERSION1 | (regex.IGNORECASE if spec.ignore_case else 0)
         self._patterns = [regex.compile(_SIMPLE_CASE + p, flags) for p in spec.patterns]
         self._unless = [regex.compile(_SIMPLE_CASE + p, flags) for p in spec.unless]
-        self._requires = regex.compile(_SIMPLE_CASE + spec.requires, flags) if spec.requires else None
+        self._requires = (
+            regex.compile(_SIMPLE_CASE + spec.requires, flags) if spec.requires else None
+        )
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield a finding per match, bounded in time."""

@@ -83,7 +83,8 @@ class _TrendRule(Rule):
         topics: dict[str, None] = {}
         headlines: list[str] = []
         texts = [c.title for c in item.context] + [c.summary for c in item.context if c.summary]
-        texts.append(" ".join(readings(item.term)[0].words) if item.kind == "hashtag" else item.term)
+        term = " ".join(readings(item.term)[0].words) if item.kind == "hashtag" else item.term
+        texts.append(term)
         for text in texts:
             named = self._topics(analysis.annotate(text))
             if named:
@@ -108,8 +109,9 @@ class _TrendRule(Rule):
         """Fill the rule's message with the trend and why it is sensitive."""
         term = item.match.item.term
         topics = ", ".join(dict.fromkeys(t.split(".")[-1].replace("-", " ") for t in item.topics))
-        return self.spec.message.format(matched=item.match.query, term=term,
-                                        suggestion=self.spec.suggestion or "") + f" (news about {topics})."
+        message = self.spec.message.format(matched=item.match.query, term=term,
+                                           suggestion=self.spec.suggestion or "")
+        return f"{message} (news about {topics})."
 
 
 class TrendHijackRule(_TrendRule):

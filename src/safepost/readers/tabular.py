@@ -35,6 +35,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from ..errors import ConfigError, InputError, SafepostError
 from ..models import Post, Verdict
 from ._base import build_post
@@ -63,15 +65,10 @@ _ALL_KNOWN = frozenset(name for names in _KNOWN.values() for name in names)
 _TIMES = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p")
 
 
-@dataclass(frozen=True)
-class CsvLayout:
-    """Where a scheduler CSV keeps each post's date, message and link.
+class CsvSettings(BaseModel):
+    """How scheduler CSV files are laid out (column names or 0-based numbers, date format)."""
 
-    A column is a header name, a 0-based number, or None to find it: by known
-    header names, else at its classic position (date 0, message 1, link 2).
-    ``header`` None detects a header row; ``date_format`` None detects the
-    date format (see the module docstring).
-    """
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     date_column: str | int | None = None
     message_column: str | int | None = None
@@ -81,9 +78,22 @@ class CsvLayout:
     date_format: str | None = None
     timezone: str = "UTC"
     header: bool | None = None
-    delimiter: str = ","
+    delimiter: str = Field(",", min_length=1, max_length=1)
 
-    def __post_init__(self) -> None:
+
+class CsvLayout(CsvSettings):
+    """Where a scheduler CSV keeps each post's date, message and link.
+
+    A column is a header name, a 0-based number, or None to find it: by known
+    header names, else at its classic position (date 0, message 1, link 2).
+    ``header`` None detects a header row; ``date_format`` None detects the
+    date format (see the module docstring). Unlike `CsvSettings` (the config's
+    ``[csv]`` table as written), a layout is checked to be usable: building one
+    raises `ConfigError` naming the bad key.
+    """
+
+    @model_validator(mode="after")
+    def _usable(self) -> CsvLayout:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -97,6 +107,7 @@ class CsvLayout:
                 "names a column but the layout has no header; give a 0-based column number",
                 key=f"{named[0]}_column",
             )
+        return self
 
     def column(self, role: str) -> str | int | None:
         """Return the configured column for `role` ("date", "time", "message", "link", "id")."""
