@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,25 @@ class _Language:
     def normalize(self, text: str) -> NormalizedText:
         """Return the normalized view of a text in this language."""
         return normalize(text, prefer_script=self.prefer_script)
+
+    @cached_property
+    def _dispatch(self) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+        """Return the rules that run on every post, and the rules each phrase owner gates."""
+        gated: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.rules):
+            for owner in rule.needs:
+                gated.setdefault(owner, []).append(index)
+        always = tuple(i for i, rule in enumerate(self.rules) if not rule.needs)
+        return always, {owner: tuple(indexes) for owner, indexes in gated.items()}
+
+    def rules_for(self, hits: Mapping[str, list[Hit]]) -> list[Rule]:
+        """Return, in pack order, the rules that may find something given a post's hits."""
+        always, gated = self._dispatch
+        chosen = set(always)
+        for owner, found in hits.items():
+            if found:
+                chosen.update(gated.get(owner, ()))
+        return [self.rules[i] for i in sorted(chosen)]
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one cache per compiled language, kept as long as it
     def annotate(self, text: str) -> dict[str, list[Hit]]:
@@ -255,12 +274,8 @@ class Checker:
 
     def _judge(self, analysis: Analysis) -> Verdict:
         findings: list[Finding] = []
-        rules = self._language(analysis.lang).rules
-        hits = analysis.hits
         try:
-            for rule in rules:
-                if rule.needs and not any(map(hits.get, rule.needs)):
-                    continue
+            for rule in self._language(analysis.lang).rules_for(analysis.hits):
                 findings.extend(rule.check(analysis))
         except SafepostError:
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, LEMMA, ORTH
@@ -112,7 +112,8 @@ class _Lex:
     lower: str
     keys: tuple[str, ...]
     evasive: tuple[str, ...]
-    starts: tuple[tuple[Phrase, str | None], ...]
+    starts: tuple[Phrase, ...]  # phrases that begin here and need `_extend` to tell
+    pairs: Mapping[str, tuple[Phrase, ...]]  # phrases that begin here, by the word they need next
     whole: tuple[Phrase, ...]
     link: bool
     space: bool
@@ -182,10 +183,11 @@ class PhraseMatcher:
                 hits[phrase.owner].append(Hit(phrase, start, end, offsets[start], last))
 
         for i, lex in enumerate(words):
-            following = words[i + 1].keys if i + 1 < len(words) else ()
-            for phrase, second in lex.starts:
-                if second is not None and second not in following:
-                    continue
+            starts: Iterable[Phrase] = lex.starts
+            if lex.pairs and i + 1 < len(words):
+                pairs = lex.pairs
+                starts = [*starts, *(p for key in words[i + 1].keys for p in pairs.get(key, ()))]
+            for phrase in starts:
                 end = self._extend(phrase, words, i)
                 if end is not None:
                     record(phrase, i, end)
@@ -203,8 +205,14 @@ class PhraseMatcher:
         link = is_url_like(token)
         keys = () if link else token_keys(token)
         evasive = evasion_keys(token.text) if keys else ()
-        starts = tuple((phrase, _second_key(phrase))
-                       for phrase in (self._candidates(keys, evasive) if keys else ()))
+        starts: list[Phrase] = []
+        pairs: dict[str, list[Phrase]] = {}
+        for phrase in self._candidates(keys, evasive) if keys else ():
+            second = _second_key(phrase)
+            if second is None:
+                starts.append(phrase)
+            else:
+                pairs.setdefault(second, []).append(phrase)
         whole: list[Phrase] = []
         if keys and token.text[:1] in "#＃":
             whole.extend(self._compact.get(keys[-1], ()))
@@ -214,10 +222,11 @@ class PhraseMatcher:
         if pattern is not None:
             whole.extend(phrase for phrase in self._masked.get(len(keys[0]), ())
                          if pattern.fullmatch(phrase.keys[0][0]))
-            starts += tuple((phrase, None) for phrase in self._masked_first.get(len(keys[0]), ())
-                            if pattern.fullmatch(phrase.keys[0][0]))
+            starts += [phrase for phrase in self._masked_first.get(len(keys[0]), ())
+                       if pattern.fullmatch(phrase.keys[0][0])]
         text = token.text
-        lex = _Lex(text, keys[0] if keys else token.lower_, keys, evasive, starts, tuple(whole),
+        lex = _Lex(text, keys[0] if keys else token.lower_, keys, evasive, tuple(starts),
+                   {key: tuple(found) for key, found in pairs.items()}, tuple(whole),
                    link, token.is_space, pattern,
                    bool(text) and all(unicodedata.category(c) in ("So", "Sk") for c in text))
         if len(self._lexes) >= _MAX_LEXES:
