@@ -6,34 +6,22 @@ CI checks 2,000 generated posts; `pytest -m slow tests/test_concurrency.py` chec
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from conftest import bench_corpus
 
 from safepost import Checker, Post, Verdict
 from safepost.config import Config
 from safepost.jobs import FixedTrends, check_in_parallel
 
-ROOT = Path(__file__).parent.parent
 THREADS, CHUNK = 16, 25
 PUBLISH_AT = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 
-def _bench_corpus():
-    """Import bench/corpus.py, which is a script, not part of the package."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-CORPUS = _bench_corpus()
+CORPUS = bench_corpus()
 SNAPSHOT = CORPUS.snapshot(200)
 
 

@@ -7,15 +7,13 @@ over 100,000 with the same strategies (see docs/reliability.md).
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from conftest import bench_corpus
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -32,20 +30,10 @@ from safepost.readers import (
     read_txt,
 )
 
-ROOT = Path(__file__).parent.parent
 PUBLISH_AT = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 
-def _bench_corpus():
-    """Import bench/corpus.py, which is a script, not part of the package."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-CORPUS = _bench_corpus()
+CORPUS = bench_corpus()
 SNAPSHOT = CORPUS.snapshot(60)
 RISKY = [text for texts in CORPUS.RISKY.values() for text in texts]
 

@@ -17,7 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from safepost import TrendError, TrendItem, TrendSnapshot
+from safepost import Checker, TrendError, TrendItem, TrendSnapshot
 from safepost.trends.cache import CacheEntry, SnapshotCache
 from safepost.trends.http import Fetcher, RateLimited
 from safepost.trends.providers import (
@@ -391,3 +391,30 @@ def test_a_slow_drip_is_cut_by_the_fetcher_itself(rig: Rig) -> None:
             Fetcher(settings, victim.name) as fetcher:
         fetcher.get(url)
     assert time.monotonic() - start < DEADLINE + TIMEOUT
+
+
+TREATS = "Who's #notguilty about eating all the tasty treats they want?!"
+
+
+@each_fault
+def test_a_fault_still_gives_a_verdict_in_time(rig: Rig, fault: Callable[[Rig], Fault]) -> None:
+    rig.server.clear()  # the healthy instance now also serves the news behind its tags
+    for endpoint in ("tags", "links"):
+        rig.server.expect_request(f"/healthy/api/v1/trends/{endpoint}").respond_with_data(
+            (DATA / f"mastodon_{endpoint}.json").read_bytes(), content_type="application/json")
+    victim, base_url, _ = fault(rig)
+    settings = configure(rig, victim, base_url)
+    beside = Checker(trends=TrendSource([victim, MastodonTrends()], settings))
+    alone = Checker(trends=TrendSource([victim], settings))
+    for checker in (beside, alone):
+        checker.rules("en")  # compile the packs first: the deadline is for the trends
+    start = time.monotonic()
+    verdict = beside.check(TREATS, lang="en")
+    assert time.monotonic() - start < DEADLINE + MARGIN
+    assert (verdict.trend_status, verdict.decision) == ("used", "hold")
+    assert [f.rule for f in verdict.findings] == ["trend.hijack"]
+    start = time.monotonic()
+    verdict = alone.check(TREATS, lang="en")
+    assert time.monotonic() - start < DEADLINE + MARGIN
+    assert (verdict.trend_status, verdict.decision, verdict.findings) == ("unavailable",
+                                                                           "publish", [])
