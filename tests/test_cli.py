@@ -170,6 +170,15 @@ def test_explain_prints_the_fixed_sections(posts: Path) -> None:
     assert result.returncode == 0
     for heading in ("What it catches", "Why it matters", "Example", "Instead"):
         assert f"\n{heading}\n" in f"\n{result.stdout}"
+    assert ("  fine:    Who's #notguilty about eating all the tasty treats they want?!  (while "
+            "“notguilty” trends: Reality show contestant cleared in cake-stealing prank)\n"
+            ) in result.stdout
+
+
+def test_explain_shows_the_default_languages_example_with_what_it_answers(posts: Path) -> None:
+    result = run("explain", "reply.blame", cwd=posts)
+    assert ("  flagged: You should have read the size guide.  (replying to “The shirt doesn't "
+            "fit.”)\n") in result.stdout
 
 
 def test_explain_an_unknown_rule_suggests_close_ones(posts: Path) -> None:

@@ -390,7 +390,10 @@ def _command_explain(args: argparse.Namespace) -> int:
     from .errors import ConfigError
 
     checker = Checker(_config(args))
-    specs = {spec.id: spec for pack in checker.packs for spec in pack.specs}
+    specs: dict[str, Any] = {}
+    for pack in sorted(checker.packs, key=lambda p: p.lang != checker.config.lang):
+        for spec in pack.specs:  # the default language's wording first
+            specs.setdefault(spec.id, spec)
     spec = specs.get(args.rule)
     if spec is None:
         close = difflib.get_close_matches(args.rule, list(specs), n=1)
@@ -402,14 +405,32 @@ def _command_explain(args: argparse.Namespace) -> int:
         print(f"Why it matters\n  {spec.explain.why}\n")
     elif spec.description:
         print(f"What it catches\n  {spec.description}\n")
-    flag = spec.examples.flag[0]
-    ok = spec.examples.ok[0]
-    print(f"Example\n  flagged: {flag if isinstance(flag, str) else flag.get('text')}")
-    print(f"  fine:    {ok if isinstance(ok, str) else ok.get('text')}\n")
+    print(f"Example\n  flagged: {_example(spec.examples.flag[0])}")
+    print(f"  fine:    {_example(spec.examples.ok[0])}\n")
     instead = spec.explain.instead if spec.explain else spec.suggestion
     if instead:
         print(f"Instead\n  {instead}")
     return Exit.OK
+
+
+def _example(example: str | dict[str, Any]) -> str:
+    """Return a rule example as a line: its text, and what else it needs to be judged so."""
+    if isinstance(example, str):
+        return example
+    notes = []
+    items = (example.get("trends") or {}).get("items") or []
+    if items:
+        headlines = [c.get("title") for c in items[0].get("context") or []]
+        news = f": {headlines[0]}" if headlines else ""
+        notes.append(f"while “{items[0].get('term')}” trends{news}")
+    if example.get("in_reply_to"):
+        notes.append(f"replying to “{example['in_reply_to']}”")
+    if example.get("sponsored"):
+        notes.append("sponsored")
+    for field, label in (("channel", "on"), ("region", "in"), ("publish_at", "published")):
+        if example.get(field):
+            notes.append(f"{label} {example[field]}")
+    return example.get("text", "") + (f"  ({'; '.join(notes)})" if notes else "")
 
 
 def _command_trends(args: argparse.Namespace) -> int:
