@@ -20,6 +20,8 @@ from safepost.config import Config
         pytest.param("What the f u c k is this", "f u c k", id="letters spaced apart"),
         pytest.param("What the f.u.c.k is this", "f.u.c.k", id="letters with dots"),
         pytest.param("What the fuuuuuck is this", "fuuuuuck", id="stretched letters"),
+        pytest.param("What the fuc\u0301k is this", "fuc\u0301k", id="an accent on a letter"),
+        pytest.param("What the f\u00fcck is this", "f\u00fcck", id="an umlaut on a letter"),
         pytest.param("What the phuck is this", None, id="a sound-alike is not claimed"),
     ],
 )

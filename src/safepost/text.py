@@ -166,6 +166,9 @@ def evasion_keys(token: str) -> tuple[str, ...]:
     """Return readings of a token that undo leetspeak, separators and stretched letters."""
     key = token.casefold()
     keys: list[str] = []
+    bare = _without_latin_marks(key)
+    if bare != key:
+        keys.append(bare)  # fućk, fûck: a mark on a Latin letter that the word does not have
     if _disguised(key):
         for decoded in _decodings(key):
             letters = "".join(c for c in decoded if c.isalpha() or c in _MASK_CHARS)
@@ -175,6 +178,19 @@ def evasion_keys(token: str) -> tuple[str, ...]:
             keys.append(_REPEATS.sub(r"\1", base))
             keys.append(_REPEATS.sub(r"\1\1", base))
     return tuple(dict.fromkeys(k for k in keys if k))
+
+
+@lru_cache(maxsize=65536)
+def _without_latin_marks(key: str) -> str:
+    """Return `key` with the accents of its Latin letters taken off (ø, æ and Cyrillic stay)."""
+    if key.isascii():
+        return key
+    kept = []
+    for char in unicodedata.normalize("NFD", key):
+        if unicodedata.combining(char) and kept and _script(kept[-1]) == "LATIN":
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def _disguised(key: str) -> bool:
