@@ -404,6 +404,12 @@ def test_front_matter_and_inline_suppressions_are_merged() -> None:
             "give each entry a rule and a reason",
             id="a front-matter suppression without a reason",
         ),
+        pytest.param(
+            "---\nlang: en\nid: a\x1fb\n---\nHi\n",
+            "posts/bad.md:3: front matter is not valid YAML: special characters are not allowed "
+            "(U+001F)",
+            id="a control character in front matter",
+        ),
     ],
 )
 def test_bad_markdown(text: str, message: str) -> None:

@@ -216,7 +216,14 @@ class _FrontMatterLoader(yaml.SafeLoader):
 def _parse_front(section: _Section) -> tuple[dict[str, Any], yaml.Node | None]:
     if section.front is None:
         return {}, None
-    loader = _FrontMatterLoader(section.front)
+    try:
+        loader = _FrontMatterLoader(section.front)  # it refuses control characters at once
+    except yaml.reader.ReaderError as exc:
+        line = section.front.count("\n", 0, exc.position)
+        raise InputError(
+            f"front matter is not valid YAML: {exc.reason} (U+{exc.character:04X})",
+            line=section.front_line + 1 + line,
+        ) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
