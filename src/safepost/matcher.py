@@ -83,6 +83,19 @@ class PhraseCompiler:
             added.append(phrase)
         return added
 
+    def _tokenize(self, text: str) -> Doc:
+        """Tokenize a term without keeping it in the tokenizer's cache.
+
+        spaCy caches the first 10,000 chunks it tokenizes and no more: a brand policy of
+        thousands of terms would otherwise fill that cache before the first post is read.
+        """
+        tokenizer = self.nlp.tokenizer
+        size, tokenizer.max_cache_size = tokenizer.max_cache_size, 0
+        try:
+            return self.nlp.make_doc(text)
+        finally:
+            tokenizer.max_cache_size = size
+
     def _keys(self, text: str) -> Iterator[tuple[str, bool]]:
         text = text.strip()
         words = text.split(" ")
@@ -90,7 +103,7 @@ class PhraseCompiler:
             # Letters split at single spaces are what the tokenizer would make of them.
             yield from ((word.lower(), False) for word in words)
             return
-        for token in self.nlp.make_doc(text):
+        for token in self._tokenize(text):
             if token.is_space:
                 continue
             word = token.lower_

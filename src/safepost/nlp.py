@@ -19,7 +19,6 @@ from spacy.util import get_lang_class
 from .hookspecs import hookimpl
 
 _LEMMATIZER = "safepost_lookup_lemmatizer"
-_TOKENIZER_CACHE_SIZE = 50_000
 _MAX_KNOWN = 100_000
 
 # Hashtags, and words with leet or mask characters inside them (sh1t, $h1t, 0rg@5m, f**k,
@@ -44,9 +43,6 @@ def build_pipeline(lang: str) -> Language:
     lemmatizer and rules match surface forms and stems (``word*``) instead.
     """
     nlp = get_lang_class(lang)()  # what spacy.blank(lang) builds, without its config round trip
-    # spaCy caches the first 10,000 chunks it tokenizes and no more; a brand policy of
-    # thousands of terms would fill that cache before the first post is read.
-    nlp.tokenizer.max_cache_size = _TOKENIZER_CACHE_SIZE
     previous = nlp.tokenizer.token_match
     nlp.tokenizer.token_match = lambda text: _KEEP_WHOLE.match(text) or (
         previous(text) if previous else None

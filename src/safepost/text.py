@@ -161,7 +161,7 @@ def fold_key(token: str) -> str:
     return token.casefold()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def evasion_keys(token: str) -> tuple[str, ...]:
     """Return readings of a token that undo leetspeak, separators and stretched letters."""
     key = token.casefold()
@@ -180,7 +180,6 @@ def evasion_keys(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in keys if k))
 
 
-@lru_cache(maxsize=65536)
 def _without_latin_marks(key: str) -> str:
     """Return `key` with the accents of its Latin letters taken off (ø, æ and Cyrillic stay)."""
     if key.isascii():
