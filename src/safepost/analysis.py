@@ -90,9 +90,14 @@ class Analysis:
         Offsets are those of `text`: each blanked character becomes a space.
         """
         text = self.post.text
-        for start, end in self.link_spans:
-            text = text[:start] + " " * (end - start) + text[end:]
-        return text
+        pieces, done = [], 0
+        for start, end in sorted(self.link_spans):
+            start = max(start, done)  # a mention inside a link is blanked once
+            if end > start:
+                pieces += [text[done:start], " " * (end - start)]
+                done = end
+        pieces.append(text[done:])
+        return "".join(pieces)
 
     def _inside_link(self, norm_index: int) -> bool:
         starts, reach = self._norm_link_index

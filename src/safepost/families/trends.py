@@ -20,6 +20,7 @@ from .terms import HEADLINE
 
 MAX_EVIDENCE = 3
 MAX_WORDS = 10_000
+MAX_ITEMS = 10_000  # classified trend items kept per rule
 
 _Why = tuple[tuple[str, ...], tuple[str, ...]]  # the topics a trend's news is about, the headlines
 
@@ -74,7 +75,7 @@ class _TrendRule(Rule):
         if known is not None and known[0] is item:
             return known[1]
         why = self._classify(analysis, item)
-        if len(self._classified) >= MAX_WORDS:
+        if len(self._classified) >= MAX_ITEMS:
             self._classified.clear()
         self._classified[id(item)] = (item, why)
         return why

@@ -69,16 +69,14 @@ class TrendIndex:
         self._entries = tuple(_entry(item) for item in snapshot.items)
         by_key: defaultdict[str, list[int]] = defaultdict(list)
         by_token: defaultdict[str, list[int]] = defaultdict(list)
+        by_run: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, entry in enumerate(self._entries):
             by_key[entry.key].append(i)
             for token in set(entry.tokens) - _STOPWORDS:
                 by_token[token].append(i)
-        self._by_key, self._by_token = dict(by_key), dict(by_token)
-        by_run: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
-        for i, entry in enumerate(self._entries):
             if _is_phrase(entry.tokens):
                 by_run[entry.tokens].append(i)
-        self._by_run = dict(by_run)
+        self._by_key, self._by_token, self._by_run = dict(by_key), dict(by_token), dict(by_run)
         self._run_lengths = sorted({len(run) for run in self._by_run})
         self._longest = max(map(len, self._by_token), default=0)
         self._fuzzy_keys = sorted((key for key in self._by_key if _fuzzy_ok(key)), key=len)
