@@ -157,3 +157,42 @@ def test_the_time_limit_grows_with_the_text_not_with_backtracking() -> None:
 )
 def test_hostile_pack_is_refused(tmp_path: Path, text: str, message: str) -> None:
     assert error_for(tmp_path, text) == message
+
+
+def _language_folders(tmp_path: Path) -> Path:
+    root = tmp_path / "packs"
+    for lang in ("en", "nb"):
+        (root / lang).mkdir(parents=True)
+        (root / lang / "brand.yml").write_text(
+            GOOD_RULE.replace("policy.rival", f"policy.rival-{lang}"), encoding="utf-8")
+    (root / "common").mkdir()
+    (root / "common" / "brand.yml").write_text(GOOD_RULE, encoding="utf-8")
+    return root
+
+
+def test_deferred_packs_are_read_when_their_language_is_needed(tmp_path: Path) -> None:
+    from safepost.packs import PackSet
+    from safepost.plugins import Registry, plugin_manager
+
+    root = _language_folders(tmp_path)
+    (root / "nb" / "brand.yml").write_text(GOOD_RULE.replace("severity: medium", "severity: x"),
+                                           encoding="utf-8")
+    packs = PackSet([(root, "mine")], Registry.collect(plugin_manager()).families,
+                    deferred=["mine"])
+    assert packs.languages == ("en", "nb")
+    assert [p.name for p in packs.for_language("en")] == ["common/brand", "en/brand"]
+    with pytest.raises(PackError) as caught:
+        packs.for_language("nb")
+    assert str(caught.value) == (
+        "mine/nb/brand.yml:5: rules[0].severity: Input should be 'low', 'medium', 'high' "
+        "or 'critical'")
+
+
+def test_packs_keep_their_order_however_they_were_read(tmp_path: Path) -> None:
+    root = _language_folders(tmp_path)
+    checker = Checker(Config(packs=[root]))
+    assert checker.check("RivalCola is here", lang="nb").findings[0].rule == "policy.rival"
+    bundled = [p.path for p in checker.packs if p.path.startswith("rules/")]
+    assert bundled == sorted(bundled)  # folder by folder, file by file, as on disk
+    assert [p.path for p in checker.packs if not p.path.startswith("rules/")] == [
+        f"{root}/common/brand.yml", f"{root}/en/brand.yml", f"{root}/nb/brand.yml"]

@@ -20,9 +20,9 @@ from .errors import InputError, PackError, RuleError, SafepostError
 from .matcher import Hit, PhraseCompiler, PhraseMatcher
 from .models import Finding, Post, Suppression, TrendSnapshot, TrendStatus, Verdict
 from .nlp import build_pipeline
-from .packs import Pack, load_packs
+from .packs import BUNDLED, Pack, PackSet
 from .plugins import Registry, plugin_manager
-from .rule import Rule
+from .rule import Rule, RuleSpec
 from .text import NormalizedText, normalize
 from .verdict import assemble
 
@@ -75,6 +75,26 @@ class _Language:
         return self.matcher.match(self.nlp(self.normalize(text).text))
 
 
+class _SpecsById(Mapping[str, RuleSpec]):
+    """The specs of every pack by rule id, gathered on first use."""
+
+    def __init__(self, packs: PackSet) -> None:
+        self._packs = packs
+
+    @cached_property
+    def _specs(self) -> dict[str, RuleSpec]:
+        return {spec.id: spec for pack in self._packs.all() for spec in pack.specs}
+
+    def __getitem__(self, rule_id: str) -> RuleSpec:
+        return self._specs[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
 class Change(BaseModel):
     """A scheduled post whose decision changed: the post, its old and its new verdict."""
 
@@ -103,17 +123,27 @@ class Checker:
         self._pm = plugin_manager(plugins, entry_points=entry_points)
         self.registry = Registry.collect(self._pm)
         roots = list(self.registry.pack_roots) if self.config.bundled_packs else [
-            r for r in self.registry.pack_roots if r[1] != "rules"]
+            r for r in self.registry.pack_roots if r[1] != BUNDLED]
         roots += [(Path(p), str(p)) for p in self.config.packs]
         for path in self.config.packs:
             if not path.exists():
                 raise PackError("no such pack file or folder", path=path)
-        self.packs: list[Pack] = [*load_packs(roots, self.registry.families),
-                                  *crisis_packs(self.config)]
-        self.languages: tuple[str, ...] = tuple(sorted({p.lang for p in self.packs if p.lang}))
+        self._packs = PackSet(roots, self.registry.families, deferred=[BUNDLED])
+        self._packs.add(crisis_packs(self.config))
+        self.languages: tuple[str, ...] = self._packs.languages
         self._compiled: dict[str, _Language] = {}
         self._lock = threading.Lock()
         self._trend_source = trends if trends is not None else self._configured_trends()
+
+    @property
+    def packs(self) -> list[Pack]:
+        """Return every pack, in load order."""
+        return self._packs.all()
+
+    @cached_property
+    def specs(self) -> Mapping[str, RuleSpec]:
+        """Return every rule's spec by id, read from the packs when first looked up."""
+        return _SpecsById(self._packs)
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, **kwargs: Any) -> Checker:
@@ -155,9 +185,7 @@ class Checker:
         self._pm.hook.prepare_pipeline(nlp=nlp, lang=lang)
         phrases = PhraseCompiler(nlp)
         rules = []
-        for pack in self.packs:
-            if pack.lang not in (lang, None):
-                continue
+        for pack in self._packs.for_language(lang):
             for spec in pack.specs:
                 if not self.config.is_enabled(spec.id, default=spec.enabled):
                     continue

@@ -183,7 +183,7 @@ def _command_check(args: argparse.Namespace) -> int:
     streamed = results()
     first = next(streamed, None)  # a post that cannot be read fails before any output
     formatter(itertools.chain([first] if first is not None else [], streamed), sys.stdout,
-              {s.id: s for pack in checker.packs for s in pack.specs})
+              checker.specs)
     if args.write_verdicts:
         _write_verdicts(paths[0], args.write_verdicts, _csv_layout(config),
                         checked + [(e.line, e) for e in errors if e.line is not None])

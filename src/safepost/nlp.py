@@ -13,12 +13,21 @@ from importlib.resources.abc import Traversable
 import numpy
 from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import get_lang_class
+from spacy.util import (
+    compile_infix_regex,
+    compile_prefix_regex,
+    compile_suffix_regex,
+    get_lang_class,
+)
+from spacy.vectors import Vectors
+from spacy.vocab import Vocab
 
 from .hookspecs import hookimpl
 
 _LEMMATIZER = "safepost_lookup_lemmatizer"
+_RULE_TOKENIZER = "spacy.Tokenizer.v1"  # the rule-based tokenizer our hooks extend
 _MAX_KNOWN = 100_000
 
 # Hashtags, and words with leet or mask characters inside them (sh1t, $h1t, 0rg@5m, f**k,
@@ -42,20 +51,41 @@ def build_pipeline(lang: str) -> Language:
     Where spacy-lookups-data has no lemma table (Bulgarian), the pipeline has no
     lemmatizer and rules match surface forms and stems (``word*``) instead.
     """
-    nlp = get_lang_class(lang)()  # what spacy.blank(lang) builds, without its config round trip
-    previous = nlp.tokenizer.token_match
-    nlp.tokenizer.token_match = lambda text: _KEEP_WHOLE.match(text) or (
-        previous(text) if previous else None
-    )
-    prefix_search = nlp.tokenizer.prefix_search
-    if prefix_search is not None:
-        nlp.tokenizer.prefix_search = lambda text: (
-            None if _TAG_START.match(text) else prefix_search(text))
+    # What spacy.blank(lang) builds, without its config round trip.
+    language = get_lang_class(lang)
+    standard = language.default_config["nlp"]["tokenizer"].get("@tokenizers") == _RULE_TOKENIZER
+    nlp = language(create_tokenizer=_tokenizer if standard else None, create_vectors=_no_vectors)
     if _has_lemma_lookup(lang):
         if not Language.has_factory(_LEMMATIZER):
             Language.factory(_LEMMATIZER, assigns=["token.lemma"], func=_make_lemmatizer)
         nlp.add_pipe(_LEMMATIZER, name="lemmatizer")
     return nlp
+
+
+def _no_vectors(vocab: Vocab) -> Vectors:
+    """Return the empty vector table a blank pipeline has."""
+    return Vectors(strings=vocab.strings)
+
+
+def _tokenizer(nlp: Language) -> Tokenizer:
+    """Return the language's default tokenizer with hashtags and disguised words kept whole.
+
+    Every hook is passed to the constructor: setting one afterwards makes spaCy rebuild
+    its thousands of special cases, a tenth of a second each time.
+    """
+    defaults = nlp.Defaults
+    previous = defaults.token_match
+    prefix_search = compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None
+    return Tokenizer(
+        nlp.vocab,
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=prefix_search and (
+            lambda text: None if _TAG_START.match(text) else prefix_search(text)),
+        suffix_search=compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
+        infix_finditer=compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
+        token_match=lambda text: _KEEP_WHOLE.match(text) or (previous(text) if previous else None),
+        url_match=defaults.url_match,
+    )
 
 
 class LookupLemmatizer:

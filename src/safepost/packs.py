@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -19,6 +20,7 @@ from .rule import Rule, RuleSpec
 MAX_PACK_BYTES = 5_000_000
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COMMON = "common"
+BUNDLED = "rules"  # the display prefix of the packs shipped with safepost
 
 
 class PackFile(BaseModel):
@@ -140,24 +142,75 @@ def _compose(text: str) -> yaml.Node | None:
         return None
 
 
-def load_packs(
-    roots: Iterable[tuple[Traversable | Path, str]], families: Mapping[str, type[Rule]]
-) -> list[Pack]:
-    """Load every pack below the given (folder, display prefix) roots; reject duplicate ids."""
-    packs: list[Pack] = []
-    owners: dict[str, str] = {}
-    for root, prefix in roots:
-        for lang, relative, file in pack_files(root):
-            display = f"{prefix}/{relative}" if relative else prefix
-            pack = load_pack(file, families, lang=lang, display=display)
-            for spec in pack.specs:
-                key = f"{pack.lang}:{spec.id}"
-                if key in owners:
-                    raise PackError(f"duplicate rule id {spec.id!r}, also defined in {owners[key]}",
-                                    path=pack.path, key="id")
-                owners[key] = pack.path
-            packs.append(pack)
-    return packs
+@dataclass(frozen=True)
+class _Pending:
+    """A pack file of one language, read when that language is first needed."""
+
+    lang: str
+    display: str
+    file: Traversable | Path
+
+
+class PackSet:
+    """The packs of a Checker, in load order; rule ids are unique within a language.
+
+    Packs below the roots named in `deferred` (the bundled ones) are read language by
+    language, when a language is first checked: a post in English never pays for reading
+    the Norwegian and Bulgarian packs. Every other pack is read, and its errors raised, at
+    once. Safe to share between threads.
+    """
+
+    def __init__(self, roots: Iterable[tuple[Traversable | Path, str]],
+                 families: Mapping[str, type[Rule]], *, deferred: Iterable[str] = ()) -> None:
+        self._families = families
+        self._owners: dict[str, str] = {}
+        self._slots: list[Pack | _Pending] = []
+        self._lock = threading.Lock()
+        later = set(deferred)
+        for root, prefix in roots:
+            for lang, relative, file in pack_files(root):
+                display = f"{prefix}/{relative}" if relative else prefix
+                if prefix in later and lang is not None:
+                    self._slots.append(_Pending(lang, display, file))
+                else:
+                    self._slots.append(self._load(file, lang, display))
+
+    def add(self, packs: Iterable[Pack]) -> None:
+        """Append packs built elsewhere (crisis windows, say)."""
+        with self._lock:
+            self._slots.extend(self._claimed(pack) for pack in packs)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Return the languages some pack is written for, sorted."""
+        return tuple(sorted({slot.lang for slot in self._slots if slot.lang}))
+
+    def for_language(self, lang: str) -> list[Pack]:
+        """Return the packs that serve `lang` (its own and the common ones), reading any not read yet."""
+        return [p for p in self._read(lambda slot: slot.lang == lang) if p.lang in (lang, None)]
+
+    def all(self) -> list[Pack]:
+        """Return every pack, reading any not read yet."""
+        return self._read(lambda slot: True)
+
+    def _read(self, wanted: Callable[[_Pending], bool]) -> list[Pack]:
+        with self._lock:
+            for i, slot in enumerate(self._slots):
+                if isinstance(slot, _Pending) and wanted(slot):
+                    self._slots[i] = self._load(slot.file, slot.lang, slot.display)
+            return [slot for slot in self._slots if isinstance(slot, Pack)]
+
+    def _load(self, file: Traversable | Path, lang: str | None, display: str) -> Pack:
+        return self._claimed(load_pack(file, self._families, lang=lang, display=display))
+
+    def _claimed(self, pack: Pack) -> Pack:
+        for spec in pack.specs:
+            key = f"{pack.lang}:{spec.id}"
+            if key in self._owners:
+                raise PackError(f"duplicate rule id {spec.id!r}, also defined in {self._owners[key]}",
+                                path=pack.path, key="id")
+            self._owners[key] = pack.path
+        return pack
 
 
 def _located(exc: ValidationError, node: yaml.Node | None, path: str,

@@ -12,6 +12,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import ConfigError
+from .packs import BUNDLED
 from .rule import Rule
 
 ENTRY_POINT_GROUP = "safepost"
@@ -94,7 +95,7 @@ class Registry:
         self.families[rule_class.family] = rule_class
 
     def _pack_root(self, plugin: str, root: Traversable) -> None:
-        prefix = "rules" if plugin == "safepost.packs" else f"{plugin}:{root.name}"
+        prefix = BUNDLED if plugin == "safepost.packs" else f"{plugin}:{root.name}"
         self.pack_roots.append((root, prefix))
 
     def _provider(self, plugin: str, provider: Any) -> None:

@@ -66,9 +66,16 @@ def _check_pattern(pattern: str) -> None:
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"a pattern is limited to {MAX_PATTERN_LENGTH} characters")
     try:
-        regex.compile(pattern)
+        _compile(pattern, ignore_case=True)  # as most rules run it, so the rule reuses it
     except regex.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        where = "" if exc.pos is None else f" at position {exc.pos - len(_SIMPLE_CASE)}"
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc.msg}{where}") from None
+
+
+def _compile(pattern: str, *, ignore_case: bool) -> regex.Pattern[str]:
+    """Compile a pattern as rules run it; `regex` keeps recent patterns, so twice is cheap."""
+    return regex.compile(_SIMPLE_CASE + pattern,
+                         regex.VERSION1 | (regex.IGNORECASE if ignore_case else 0))
 
 
 class RegexRule(Rule):
@@ -80,12 +87,10 @@ class RegexRule(Rule):
 
     def __init__(self, spec: RegexSpec, lang: str, phrases: PhraseCompiler) -> None:
         super().__init__(spec, lang, phrases)
-        flags = regex.VERSION1 | (regex.IGNORECASE if spec.ignore_case else 0)
-        self._patterns = [regex.compile(_SIMPLE_CASE + p, flags) for p in spec.patterns]
-        self._unless = [regex.compile(_SIMPLE_CASE + p, flags) for p in spec.unless]
-        self._requires = (
-            regex.compile(_SIMPLE_CASE + spec.requires, flags) if spec.requires else None
-        )
+        case = spec.ignore_case
+        self._patterns = [_compile(p, ignore_case=case) for p in spec.patterns]
+        self._unless = [_compile(p, ignore_case=case) for p in spec.unless]
+        self._requires = _compile(spec.requires, ignore_case=case) if spec.requires else None
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield a finding per match, bounded in time."""
