@@ -186,7 +186,7 @@ class PackSet:
         return tuple(sorted({slot.lang for slot in self._slots if slot.lang}))
 
     def for_language(self, lang: str) -> list[Pack]:
-        """Return the packs that serve `lang` (its own and the common ones), reading any not read yet."""
+        """Return the packs that serve `lang`, its own and the common ones, reading any unread."""
         return [p for p in self._read(lambda slot: slot.lang == lang) if p.lang in (lang, None)]
 
     def all(self) -> list[Pack]:
@@ -207,8 +207,9 @@ class PackSet:
         for spec in pack.specs:
             key = f"{pack.lang}:{spec.id}"
             if key in self._owners:
-                raise PackError(f"duplicate rule id {spec.id!r}, also defined in {self._owners[key]}",
-                                path=pack.path, key="id")
+                raise PackError(
+                    f"duplicate rule id {spec.id!r}, also defined in {self._owners[key]}",
+                    path=pack.path, key="id")
             self._owners[key] = pack.path
         return pack
 
