@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from spacy.attrs import IDX, LEMMA, ORTH
+from spacy.attrs import IDX, LEMMA, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .text import evasion_keys, mask_pattern
 
 _COMPACT = re.compile(r"[\W_]+")
-_ATTRS = [ORTH, LEMMA, IDX]
+_ATTRS = [ORTH, LEMMA, IDX, SPACY]
 _PLAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _MAX_LEXES = 10_000
 
@@ -179,12 +179,14 @@ class PhraseMatcher:
         """Return the hits in `doc` grouped by owner, and the spans of its links and mentions."""
         words: list[_Lex] = []
         offsets: list[int] = []
+        attached: list[bool] = []  # no whitespace after the word
         lexes = self._lexes
-        for i, (orth, lemma, idx) in enumerate(doc.to_array(_ATTRS).tolist()):
+        for i, (orth, lemma, idx, spaced) in enumerate(doc.to_array(_ATTRS).tolist()):
             lex = lexes.get((orth, lemma)) or self._lex(doc[i], (orth, lemma))
             if not lex.space:
                 words.append(lex)
                 offsets.append(idx)
+                attached.append(not spaced)
         hits: dict[str, list[Hit]] = defaultdict(list)
         seen: set[tuple[int, int, int]] = set()
 
@@ -206,7 +208,7 @@ class PhraseMatcher:
                     record(phrase, i, end)
             for phrase in lex.whole:
                 record(phrase, i, i + 1)
-        for start, end, joined in _spaced_runs(words):
+        for start, end, joined in _spaced_runs(words, attached):
             for key in (joined, *evasion_keys(joined)):
                 for phrase in self._exact.get(key, ()):
                     if phrase.evasion and len(phrase.keys) == 1:
@@ -280,10 +282,10 @@ def _second_key(phrase: Phrase) -> str | None:
     return phrase.keys[1][0]
 
 
-def _spaced_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
+def _spaced_runs(words: list[_Lex], attached: list[bool]) -> Iterator[tuple[int, int, str]]:
     """Yield words spelled apart: letter by letter, or in pieces with emoji between them."""
     yield from _letter_runs(words)
-    yield from _emoji_runs(words)
+    yield from _emoji_runs(words, attached)
 
 
 def _letter_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
@@ -311,17 +313,20 @@ def _letter_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
         i = found[-1] + 1
 
 
-def _emoji_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
+def _emoji_runs(words: list[_Lex], attached: list[bool]) -> Iterator[tuple[int, int, str]]:
     """Yield a word split by emoji (``fu🔥ck``), alone and with the words around it.
 
     Alone it is joined into one key; with up to four neighbouring words it is spelled
     out like a spaced run, so a phrase with one split word (``spirit anim🔥al``) is found.
+    An emoji with a space on either side stands between words, not inside one.
     """
     n = len(words)
     for i in range(n - 2):
-        if not (words[i + 1].emoji and _piece(words[i]) and _piece(words[i + 2])):
+        if not (words[i + 1].emoji and attached[i] and attached[i + 1]
+                and _piece(words[i]) and _piece(words[i + 2])):
             continue
-        end = i + 5 if i + 4 < n and words[i + 3].emoji and _piece(words[i + 4]) else i + 3
+        end = i + 5 if (i + 4 < n and words[i + 3].emoji and attached[i + 2] and attached[i + 3]
+                        and _piece(words[i + 4])) else i + 3
         word = "".join(words[k].lower for k in range(i, end, 2))
         yield i, end, word
         before = _neighbours(words, range(i - 1, max(i - 5, -1), -1))
