@@ -196,3 +196,23 @@ def test_packs_keep_their_order_however_they_were_read(tmp_path: Path) -> None:
     assert bundled == sorted(bundled)  # folder by folder, file by file, as on disk
     assert [p.path for p in checker.packs if not p.path.startswith("rules/")] == [
         f"{root}/common/brand.yml", f"{root}/en/brand.yml", f"{root}/nb/brand.yml"]
+
+
+def test_a_deferred_duplicate_is_refused_the_same_way_every_time(tmp_path: Path) -> None:
+    from safepost.packs import PackSet
+    from safepost.plugins import Registry, plugin_manager
+
+    root = _language_folders(tmp_path)
+    rule = GOOD_RULE.split("rules:\n", 1)[1]
+    (root / "nb" / "extra.yml").write_text(
+        "family: terms\ncategory: policy\nrules:\n" + rule.replace("policy.rival", "policy.extra")
+        + rule.replace("policy.rival", "policy.rival-nb"), encoding="utf-8")
+    packs = PackSet([(root, "mine")], Registry.collect(plugin_manager()).families,
+                    deferred=["mine"])
+    messages = []
+    for _ in range(2):
+        with pytest.raises(PackError) as caught:
+            packs.for_language("nb")
+        messages.append(str(caught.value))
+    assert messages == ["mine/nb/extra.yml: id: duplicate rule id 'policy.rival-nb', also "
+                        "defined in mine/nb/brand.yml"] * 2

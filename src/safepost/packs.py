@@ -204,13 +204,14 @@ class PackSet:
         return self._claimed(load_pack(file, self._families, lang=lang, display=display))
 
     def _claimed(self, pack: Pack) -> Pack:
-        for spec in pack.specs:
-            key = f"{pack.lang}:{spec.id}"
+        """Record the pack's rule ids, or raise for the first one taken (recording none)."""
+        keys = {f"{pack.lang}:{spec.id}": spec.id for spec in pack.specs}
+        for key, rule_id in keys.items():
             if key in self._owners:
                 raise PackError(
-                    f"duplicate rule id {spec.id!r}, also defined in {self._owners[key]}",
+                    f"duplicate rule id {rule_id!r}, also defined in {self._owners[key]}",
                     path=pack.path, key="id")
-            self._owners[key] = pack.path
+        self._owners.update(dict.fromkeys(keys, pack.path))
         return pack
 
 
