@@ -13,7 +13,7 @@ from functools import cached_property
 from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
-from .matcher import Hit
+from .matcher import Hit, Word
 from .models import Post, TrendSnapshot, TrendStatus
 from .text import NormalizedText
 
@@ -40,6 +40,7 @@ class Analysis:
     doc: Doc
     hits: dict[str, list[Hit]]
     links: tuple[tuple[int, int], ...]
+    tokens: list[tuple[int, Word]]  # each token's offset in the normalized text, and the token
     annotate: Callable[[str], dict[str, list[Hit]]]
     trends: TrendSnapshot | None = None
     trend_status: TrendStatus = "none"
@@ -75,8 +76,8 @@ class Analysis:
     @cached_property
     def token_values(self) -> dict[int, frozenset[int]]:
         """Return, for the ORTH and LOWER attributes, the set of values the doc's tokens have."""
-        rows = self.doc.to_array([ORTH, LOWER]).tolist()
-        return {ORTH: frozenset(row[0] for row in rows), LOWER: frozenset(row[1] for row in rows)}
+        values = self.doc.to_array([ORTH, LOWER])
+        return {ORTH: frozenset(values[:, 0].tolist()), LOWER: frozenset(values[:, 1].tolist())}
 
     @cached_property
     def link_spans(self) -> tuple[tuple[int, int], ...]:

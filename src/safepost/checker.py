@@ -53,12 +53,19 @@ class _Language:
     @cached_property
     def _dispatch(self) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
         """Return the rules that run on every post, and the rules each phrase owner gates."""
-        gated: dict[str, list[int]] = {}
+        needed: dict[str, list[int]] = {}
         for index, rule in enumerate(self.rules):
-            for owner in rule.needs:
-                gated.setdefault(owner, []).append(index)
+            for need in rule.needs:
+                needed.setdefault(need, []).append(index)
+        gated: dict[str, tuple[int, ...]] = {}
+        for owner in self.matcher.owners:
+            parts = owner.split(".")
+            prefixes = (".".join(parts[:size]) for size in range(len(parts), 0, -1))
+            indexes = tuple(i for prefix in prefixes for i in needed.get(prefix, ()))
+            if indexes:
+                gated[owner] = indexes
         always = tuple(i for i, rule in enumerate(self.rules) if not rule.needs)
-        return always, {owner: tuple(indexes) for owner, indexes in gated.items()}
+        return always, gated
 
     def rules_for(self, hits: Mapping[str, list[Hit]]) -> list[Rule]:
         """Return, in pack order, the rules that may find something given a post's hits."""
@@ -285,7 +292,7 @@ class Checker:
         now = datetime.now(UTC)
         analyses = []
         for post, norm, doc in zip(posts, norms, docs, strict=True):
-            hits, links = compiled.matcher.scan(doc)
+            hits, links, tokens = compiled.matcher.scan(doc)
             analyses.append(Analysis(
                 post=post,
                 lang=lang,
@@ -294,6 +301,7 @@ class Checker:
                 doc=doc,
                 hits=hits,
                 links=links,
+                tokens=tokens,
                 trends=snapshot,
                 trend_status=status,
                 annotate=compiled.annotate,

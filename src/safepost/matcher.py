@@ -11,12 +11,14 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.attrs import IDX, LEMMA, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .text import evasion_keys, mask_pattern
+from .trends.hashtags import norm_key
 
 _COMPACT = re.compile(r"[\W_]+")
 _ATTRS = [ORTH, LEMMA, IDX, SPACY]
@@ -118,8 +120,8 @@ class PhraseCompiler:
 
 
 @dataclass(frozen=True, slots=True)
-class _Lex:
-    """What matching needs of a token: the same wherever the token occurs, so computed once."""
+class Word:
+    """What rules need of a token: the same wherever the token occurs, so computed once."""
 
     text: str
     lower: str
@@ -130,21 +132,35 @@ class _Lex:
     whole: tuple[Phrase, ...]
     link: bool
     space: bool
+    name: bool  # capitalised letters, not a stop word: part of a name such as "Hurricane Sandy"
+    compact: str  # `norm_key` of a word or number; "" for punctuation, symbols, links, spaces
     mask: re.Pattern[str] | None = None
     emoji: bool = False
+    begins: bool = False  # some phrase may begin here
+    letter: bool = False  # a single letter, as words spelled apart (``f u c k``) are written
+
+
+class Scan(NamedTuple):
+    """What one pass over a doc finds."""
+
+    hits: dict[str, list[Hit]]  # by the phrases' owners
+    links: tuple[tuple[int, int], ...]  # spans of links, e-mail addresses and mentions
+    tokens: list[tuple[int, Word]]  # every token (spaces too) with its offset in the text
 
 
 class PhraseMatcher:
     """Finds registered phrases in a Doc in one pass."""
 
     def __init__(self, phrases: list[Phrase]) -> None:
+        self.owners = frozenset(phrase.owner for phrase in phrases)
         self._exact: dict[str, list[Phrase]] = defaultdict(list)
         self._stems: dict[str, list[Phrase]] = defaultdict(list)
         self._compact: dict[str, list[Phrase]] = defaultdict(list)
         self._masked: dict[int, list[Phrase]] = defaultdict(list)
         self._masked_first: dict[int, list[Phrase]] = defaultdict(list)
         self._joined: dict[str, list[Phrase]] = defaultdict(list)
-        self._lexes: dict[tuple[int, int], _Lex] = {}
+        self._lexes: dict[tuple[int, int], Word] = {}
+        self._older_lexes: dict[tuple[int, int], Word] = {}  # the generation before, when full
         for phrase in phrases:
             key, is_stem = phrase.keys[0]
             (self._stems[key[:2]] if is_stem else self._exact[key]).append(phrase)
@@ -173,20 +189,26 @@ class PhraseMatcher:
 
     def match(self, doc: Doc) -> dict[str, list[Hit]]:
         """Return the hits in `doc`, grouped by the phrases' owners."""
-        return self.scan(doc)[0]
+        return self.scan(doc).hits
 
-    def scan(self, doc: Doc) -> tuple[dict[str, list[Hit]], tuple[tuple[int, int], ...]]:
-        """Return the hits in `doc` grouped by owner, and the spans of its links and mentions."""
-        words: list[_Lex] = []
+    def scan(self, doc: Doc) -> Scan:
+        """Return the hits in `doc` grouped by owner, its links and mentions, and its tokens."""
+        tokens: list[tuple[int, Word]] = []
+        words: list[Word] = []
         offsets: list[int] = []
         attached: list[bool] = []  # no whitespace after the word
+        notable: list[int] = []  # the words where a phrase may begin, pieces, links
         lexes = self._lexes
         for i, (orth, lemma, idx, spaced) in enumerate(doc.to_array(_ATTRS).tolist()):
             lex = lexes.get((orth, lemma)) or self._lex(doc[i], (orth, lemma))
-            if not lex.space:
-                words.append(lex)
-                offsets.append(idx)
-                attached.append(not spaced)
+            tokens.append((idx, lex))
+            if lex.space:
+                continue
+            if lex.begins or lex.letter or lex.emoji or lex.link:
+                notable.append(len(words))
+            words.append(lex)
+            offsets.append(idx)
+            attached.append(not spaced)
         hits: dict[str, list[Hit]] = defaultdict(list)
         seen: set[tuple[int, int, int]] = set()
 
@@ -197,7 +219,8 @@ class PhraseMatcher:
                 last = offsets[end - 1] + len(words[end - 1].text)
                 hits[phrase.owner].append(Hit(phrase, start, end, offsets[start], last))
 
-        for i, lex in enumerate(words):
+        for i in notable:
+            lex = words[i]
             starts: Iterable[Phrase] = lex.starts
             if lex.pairs and i + 1 < len(words):
                 pairs = lex.pairs
@@ -208,15 +231,29 @@ class PhraseMatcher:
                     record(phrase, i, end)
             for phrase in lex.whole:
                 record(phrase, i, i + 1)
-        for start, end, joined in _spaced_runs(words, attached):
+        spelled = any(words[i].letter or words[i].emoji for i in notable)
+        for start, end, joined in _spaced_runs(words, attached) if spelled else ():
             for key in (joined, *evasion_keys(joined)):
                 for phrase in self._exact.get(key, ()):
                     if phrase.evasion and len(phrase.keys) == 1:
                         record(phrase, start, end)
-        links = tuple((offsets[i], offsets[i] + len(w.text)) for i, w in enumerate(words) if w.link)
-        return hits, links
+        links = tuple((offsets[i], offsets[i] + len(words[i].text)) for i in notable
+                      if words[i].link)
+        return Scan(hits, links, tokens)
 
-    def _lex(self, token: Token, key: tuple[int, int]) -> _Lex:
+    def _lex(self, token: Token, key: tuple[int, int]) -> Word:
+        """Return the word of a token not seen lately, kept for the posts to come.
+
+        When the cache is full it becomes the older generation, so the words posts use
+        often move over to the new one instead of being worked out again.
+        """
+        lex = self._older_lexes.get(key) or self._new_lex(token)
+        if len(self._lexes) >= _MAX_LEXES:
+            self._older_lexes, self._lexes = self._lexes, {}
+        self._lexes[key] = lex
+        return lex
+
+    def _new_lex(self, token: Token) -> Word:
         link = is_url_like(token)
         keys = () if link else token_keys(token)
         evasive = evasion_keys(token.text) if keys else ()
@@ -240,14 +277,15 @@ class PhraseMatcher:
             starts += [phrase for phrase in self._masked_first.get(len(keys[0]), ())
                        if pattern.fullmatch(phrase.keys[0][0])]
         text = token.text
-        lex = _Lex(text, keys[0] if keys else token.lower_, keys, evasive, tuple(starts),
-                   {key: tuple(found) for key, found in pairs.items()}, tuple(whole),
-                   link, token.is_space, pattern,
-                   bool(text) and all(unicodedata.category(c) in ("So", "Sk") for c in text))
-        if len(self._lexes) >= _MAX_LEXES:
-            self._lexes.clear()
-        self._lexes[key] = lex
-        return lex
+        wordlike = not link and (token.is_alpha or token.like_num)
+        emoji = bool(text) and all(unicodedata.category(c) in ("So", "Sk") for c in text)
+        return Word(text, keys[0] if keys else token.lower_, keys, evasive, tuple(starts),
+                    {key: tuple(found) for key, found in pairs.items()}, tuple(whole),
+                    link, token.is_space,
+                    token.is_alpha and text[:1].isupper() and not token.is_stop,
+                    norm_key(text) if wordlike else "", pattern, emoji,
+                    begins=bool(starts or pairs or whole),
+                    letter=len(text) == 1 and text.isalpha())
 
     def _candidates(self, keys: tuple[str, ...], evasive: tuple[str, ...]) -> Iterator[Phrase]:
         for key in keys:
@@ -261,7 +299,7 @@ class PhraseMatcher:
                     yield phrase
 
     @staticmethod
-    def _extend(phrase: Phrase, words: list[_Lex], start: int) -> int | None:
+    def _extend(phrase: Phrase, words: list[Word], start: int) -> int | None:
         position = start + 1
         for key, is_stem in phrase.keys[1:]:
             if position >= len(words) or not words[position].keys:
@@ -282,13 +320,13 @@ def _second_key(phrase: Phrase) -> str | None:
     return phrase.keys[1][0]
 
 
-def _spaced_runs(words: list[_Lex], attached: list[bool]) -> Iterator[tuple[int, int, str]]:
+def _spaced_runs(words: list[Word], attached: list[bool]) -> Iterator[tuple[int, int, str]]:
     """Yield words spelled apart: letter by letter, or in pieces with emoji between them."""
     yield from _letter_runs(words)
     yield from _emoji_runs(words, attached)
 
 
-def _letter_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
+def _letter_runs(words: list[Word]) -> Iterator[tuple[int, int, str]]:
     """Yield runs of single letters spelled apart (``f u c k``, ``f🔥u🔥c🔥k``), spaced.
 
     A single-letter word may sit at either end (``a b i t c h``), so the run is also
@@ -296,12 +334,12 @@ def _letter_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
     """
     i, n = 0, len(words)
     while i < n:
-        if not _single_letter(words[i]):
+        if not words[i].letter:
             i += 1
             continue
         found, j = [i], i + 1
         while j < n:
-            if _single_letter(words[j]):
+            if words[j].letter:
                 found.append(j)
             elif not _separator(words[j]):
                 break
@@ -313,7 +351,7 @@ def _letter_runs(words: list[_Lex]) -> Iterator[tuple[int, int, str]]:
         i = found[-1] + 1
 
 
-def _emoji_runs(words: list[_Lex], attached: list[bool]) -> Iterator[tuple[int, int, str]]:
+def _emoji_runs(words: list[Word], attached: list[bool]) -> Iterator[tuple[int, int, str]]:
     """Yield a word split by emoji (``fu🔥ck``), alone and with the words around it.
 
     Alone it is joined into one key; with up to four neighbouring words it is spelled
@@ -338,7 +376,7 @@ def _emoji_runs(words: list[_Lex], attached: list[bool]) -> Iterator[tuple[int, 
                     yield i - left, end + right, " ".join(letters)
 
 
-def _neighbours(words: list[_Lex], positions: range) -> list[str]:
+def _neighbours(words: list[Word], positions: range) -> list[str]:
     """Return the letters of the words at `positions`, up to the first that is not a word."""
     found = []
     for k in positions:
@@ -349,13 +387,9 @@ def _neighbours(words: list[_Lex], positions: range) -> list[str]:
     return found
 
 
-def _piece(word: _Lex) -> bool:
+def _piece(word: Word) -> bool:
     return word.text.isalpha()
 
 
-def _single_letter(word: _Lex) -> bool:
-    return len(word.text) == 1 and word.text.isalpha()
-
-
-def _separator(word: _Lex) -> bool:
+def _separator(word: Word) -> bool:
     return len(word.text) <= 2 and not any(c.isalnum() for c in word.text)

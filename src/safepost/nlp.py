@@ -103,21 +103,20 @@ class LookupLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         """Set the lemma of every token that has none yet."""
         rows = doc.to_array([ORTH, LEMMA]).tolist()
-        lemmas = [lemma or self._lemma(orth) for orth, lemma in rows]
+        known = self._known.get
+        lemmas = [lemma or known(orth) or self._lemma(orth) for orth, lemma in rows]
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64"))
         return doc
 
     def _lemma(self, orth: int) -> int:
-        known = self._known.get(orth)
-        if known is None:
-            found = self._table.get(self._strings[orth])
-            if found is None:
-                return orth
-            known = self._strings.add(found if isinstance(found, str) else found[0])
-            if len(self._known) >= _MAX_KNOWN:
-                self._known.clear()
-            self._known[orth] = known
-        return known
+        """Look a word up in the table; a word it does not hold is its own lemma."""
+        found = self._table.get(self._strings[orth])
+        lemma = orth if found is None else self._strings.add(
+            found if isinstance(found, str) else found[0])
+        if len(self._known) >= _MAX_KNOWN:
+            self._known = {}
+        self._known[orth] = lemma
+        return lemma
 
 
 def _make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:

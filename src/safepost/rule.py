@@ -71,7 +71,8 @@ class Rule(ABC):
     Spec: ClassVar[type[RuleSpec]] = RuleSpec
     reports: ClassVar[bool] = True
     #: Phrase owners this rule cannot find anything without: when none of them matched a
-    #: post, the Checker does not call `check`. Empty: `check` runs on every post.
+    #: post, the Checker does not call `check`. A need also covers the owners below it
+    #: ("sensitive" covers "sensitive.violence"). Empty: `check` runs on every post.
     needs: tuple[str, ...] = ()
 
     def __init__(self, spec: RuleSpec, lang: str, phrases: PhraseCompiler) -> None:

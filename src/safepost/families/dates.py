@@ -171,6 +171,7 @@ class SensitiveDateRule(Rule):
         super().__init__(spec, lang, phrases)
         phrases.add(f"name:{spec.id}", spec.names)
         self._day = DayRule.parse(spec.date)
+        self.needs = (spec.promo, *spec.wording)  # without promotion or wording, nothing to say
         self._zones = {region: ZoneInfo(name) for region, name in spec.timezones.items()}
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:

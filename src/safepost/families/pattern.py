@@ -36,26 +36,24 @@ class _Need:
     strings: StringStore
     values: frozenset[int] | None = None
     regex: re.Pattern[str] | None = None
-    tested: dict[int, bool] = field(default_factory=dict)
+    # The values the regex was tried on, and those it matched: replaced, never emptied, when
+    # full, so a thread still holding the old pair sees the two sets agree.
+    memo: tuple[set[int], set[int]] = field(default_factory=lambda: (set(), set()))
 
     def met(self, present: frozenset[int]) -> bool:
         """Return whether a value of the attribute present in a doc satisfies the need."""
         if self.values is not None:
             return not self.values.isdisjoint(present)
-        tested = self.tested
-        for value in present:
-            found = tested.get(value)
-            if found is None:
-                found = self._search(value)
-            if found:
-                return True
-        return False
-
-    def _search(self, value: int) -> bool:
-        if len(self.tested) >= _MAX_TESTED:
-            self.tested.clear()
-        found = self.tested[value] = bool(self.regex.search(self.strings[value]))
-        return found
+        tested, matching = self.memo
+        unseen = present.difference(tested)
+        if unseen:
+            if len(tested) >= _MAX_TESTED:
+                tested, matching = self.memo = (set(), set())
+                unseen = present
+            strings, regex = self.strings, self.regex
+            matching.update(value for value in unseen if regex.search(strings[value]))
+            tested.update(unseen)
+        return not matching.isdisjoint(present)
 
 
 class PatternRule(Rule):

@@ -6,20 +6,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pydantic import Field
-from spacy.attrs import IDX, ORTH
-from spacy.tokens import Token
 
 from ..analysis import Analysis, Hashtag
 from ..hookspecs import hookimpl
-from ..matcher import Hit, PhraseCompiler
+from ..matcher import Hit, PhraseCompiler, Word
 from ..models import Finding, Severity, TrendItem
 from ..rule import Rule, RuleSpec
-from ..trends.hashtags import Reading, norm_key, readings
+from ..trends.hashtags import Reading, readings
 from ..trends.resolve import TrendIndex, TrendMatch, index_for
 from .terms import HEADLINE
 
 MAX_EVIDENCE = 3
-MAX_WORDS = 10_000
 MAX_ITEMS = 10_000  # classified trend items kept per rule
 
 _Why = tuple[tuple[str, ...], tuple[str, ...]]  # the topics a trend's news is about, the headlines
@@ -50,7 +47,6 @@ class _TrendRule(Rule):
 
     def __init__(self, spec: TrendSpec, lang: str, phrases: PhraseCompiler) -> None:
         super().__init__(spec, lang, phrases)
-        self._words: dict[int, _Word] = {}
         self._classified: dict[int, tuple[TrendItem, _Why | None]] = {}
 
     def sensitive_matches(self, analysis: Analysis) -> list[SensitiveMatch]:
@@ -60,7 +56,7 @@ class _TrendRule(Rule):
         index = index_for(analysis.trends)
         found: list[SensitiveMatch] = []
         seen: set[str] = set()
-        for match, span in _references(analysis, index, self._words):
+        for match, span in _references(analysis, index):
             if match.item.term in seen:
                 continue
             sensitive = self._why(analysis, match.item)
@@ -137,6 +133,10 @@ class TragedyPromoRule(_TrendRule):
 
     family = "tragedy-promo"
 
+    def __init__(self, spec: TrendSpec, lang: str, phrases: PhraseCompiler) -> None:
+        super().__init__(spec, lang, phrases)
+        self.needs = (spec.promo,)
+
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Flag promotional posts that refer to a sensitive trend."""
         if not analysis.has(self.spec.promo):
@@ -147,60 +147,32 @@ class TragedyPromoRule(_TrendRule):
                 evidence=list(item.headlines) or [f"trending: {item.match.item.term}"])
 
 
-def _references(analysis: Analysis, index: TrendIndex,
-                words: dict[int, _Word]) -> Iterator[tuple[TrendMatch, tuple[int, int]]]:
+def _references(analysis: Analysis,
+                index: TrendIndex) -> Iterator[tuple[TrendMatch, tuple[int, int]]]:
     for tag in analysis.hashtags:
         for match in index.match_tag(tag.body):
             yield match, tag.span
-    tokens = _tokens(analysis, words)
-    for name, span in _names(analysis, tokens):
+    tokens = analysis.tokens
+    for name, span in _names(analysis):
         for match in index.match_phrase(name):
             yield match, span
-    for first, end, match in index.find_phrases([word.key for _, word in tokens]):
+    for first, end, match in index.find_phrases([word.compact for _, word in tokens]):
         last_idx, last = tokens[end - 1]
-        yield match, analysis.to_original(tokens[first][0], last_idx + last.length)
+        yield match, analysis.to_original(tokens[first][0], last_idx + len(last.text))
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
-    """What trend matching needs of a token, the same wherever the token occurs."""
-
-    capitalised: bool
-    lower: str
-    length: int
-    key: str  # its `norm_key`, or "" for punctuation, symbols and hashtags
-
-
-def _tokens(analysis: Analysis, words: dict[int, _Word]) -> list[tuple[int, _Word]]:
-    """Return (offset in the normalized text, word) for each token of the post."""
-    doc = analysis.doc
-    return [(idx, words.get(orth) or _word(doc[i], words))
-            for i, (orth, idx) in enumerate(doc.to_array([ORTH, IDX]).tolist())]
-
-
-def _names(analysis: Analysis,
-           tokens: list[tuple[int, _Word]]) -> Iterator[tuple[list[str], tuple[int, int]]]:
+def _names(analysis: Analysis) -> Iterator[tuple[list[str], tuple[int, int]]]:
     """Yield runs of capitalised words (names such as "Boston" or "Hurricane Sandy")."""
-    run: list[tuple[int, _Word]] = []
-    for idx, word in [*tokens, (0, None)]:
-        if word is not None and word.capitalised:
+    run: list[tuple[int, Word]] = []
+    for idx, word in [*analysis.tokens, (0, None)]:
+        if word is not None and word.name:
             run.append((idx, word))
             continue
         if run:
             last, final = run[-1]
-            start, end = analysis.to_original(run[0][0], last + final.length)
+            start, end = analysis.to_original(run[0][0], last + len(final.text))
             yield [w.lower for _, w in run], (start, end)
             run = []
-
-
-def _word(token: Token, words: dict[int, _Word]) -> _Word:
-    if len(words) >= MAX_WORDS:
-        words.clear()
-    wordlike = token.is_alpha or token.like_num
-    word = words[token.orth] = _Word(
-        token.is_alpha and token.text[:1].isupper() and not token.is_stop, token.lower_,
-        len(token.text), norm_key(token.text) if wordlike else "")
-    return word
 
 
 class HashtagSpec(RuleSpec):

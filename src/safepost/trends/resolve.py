@@ -77,7 +77,10 @@ class TrendIndex:
             if _is_phrase(entry.tokens):
                 by_run[entry.tokens].append(i)
         self._by_key, self._by_token, self._by_run = dict(by_key), dict(by_token), dict(by_run)
-        self._run_lengths = sorted({len(run) for run in self._by_run})
+        by_first: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for run in self._by_run:
+            by_first[run[0]].append(run)
+        self._runs_by_first = dict(by_first)
         self._longest = max(map(len, self._by_token), default=0)
         self._fuzzy_keys = sorted((key for key in self._by_key if _fuzzy_ok(key)), key=len)
         self._fuzzy_lengths = [len(key) for key in self._fuzzy_keys]
@@ -124,12 +127,13 @@ class TrendIndex:
         the ground" in running text is the trending phrase. `words` are the post's words
         as `norm_key` keys, with "" where punctuation breaks a run.
         """
-        items = self.snapshot.items
-        for size in self._run_lengths:
-            for first in range(len(words) - size + 1):
-                run = tuple(words[first : first + size])
-                for i in self._by_run.get(run, ()):
-                    yield first, first + size, TrendMatch(items[i], "exact", 100.0, " ".join(run))
+        items, runs_by_first = self.snapshot.items, self._runs_by_first
+        found = [(first, run) for first, word in enumerate(words)
+                 for run in runs_by_first.get(word, ())
+                 if tuple(words[first : first + len(run)]) == run]
+        for first, run in sorted(found, key=lambda pair: len(pair[1])):
+            for i in self._by_run[run]:
+                yield first, first + len(run), TrendMatch(items[i], "exact", 100.0, " ".join(run))
 
     def _match_phrase(self, query: str) -> list[TrendMatch]:
         tokens = _tokens(_WORD_BREAK.split(query))
