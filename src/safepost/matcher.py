@@ -138,6 +138,7 @@ class Word:
     emoji: bool = False
     begins: bool = False  # some phrase may begin here
     letter: bool = False  # a single letter, as words spelled apart (``f u c k``) are written
+    notable: bool = False  # begins, letter, emoji or link: what the scan looks at again
 
 
 class Scan(NamedTuple):
@@ -204,7 +205,7 @@ class PhraseMatcher:
             tokens.append((idx, lex))
             if lex.space:
                 continue
-            if lex.begins or lex.letter or lex.emoji or lex.link:
+            if lex.notable:
                 notable.append(len(words))
             words.append(lex)
             offsets.append(idx)
@@ -279,13 +280,13 @@ class PhraseMatcher:
         text = token.text
         wordlike = not link and (token.is_alpha or token.like_num)
         emoji = bool(text) and all(unicodedata.category(c) in ("So", "Sk") for c in text)
+        begins, letter = bool(starts or pairs or whole), len(text) == 1 and text.isalpha()
         return Word(text, keys[0] if keys else token.lower_, keys, evasive, tuple(starts),
                     {key: tuple(found) for key, found in pairs.items()}, tuple(whole),
                     link, token.is_space,
                     token.is_alpha and text[:1].isupper() and not token.is_stop,
-                    norm_key(text) if wordlike else "", pattern, emoji,
-                    begins=bool(starts or pairs or whole),
-                    letter=len(text) == 1 and text.isalpha())
+                    norm_key(text) if wordlike else "", pattern, emoji, begins, letter,
+                    notable=begins or letter or emoji or link)
 
     def _candidates(self, keys: tuple[str, ...], evasive: tuple[str, ...]) -> Iterator[Phrase]:
         for key in keys:

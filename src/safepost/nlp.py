@@ -156,8 +156,7 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 def guess_language(text: str, candidates: Sequence[str]) -> str | None:
     """Guess the language by script, then by the most frequent function words."""
     cyrillic = 0 if text.isascii() else len(_CYRILLIC.findall(text))
-    latin = len(_ASCII_LETTER.findall(text))
-    if cyrillic > latin:
+    if cyrillic and cyrillic > len(_ASCII_LETTER.findall(text)):
         return "bg" if "bg" in candidates else None
     words = _LATIN_WORD.findall(text.casefold())
     table = _function_words()

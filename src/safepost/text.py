@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,8 +38,8 @@ class NormalizedText:
 
     original: str
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalized text to the original text."""
@@ -82,6 +83,8 @@ def _fold_word(word: str, prefer: str) -> str:
 def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
     """Apply NFKC, drop invisible and stray combining marks, fold homoglyphs; keep case."""
     changed = _changed_chars(text)
+    starts: Sequence[int]
+    ends: Sequence[int]
     if not changed:
         out, starts, ends = [text], range(len(text)), range(1, len(text) + 1)
     else:
@@ -89,7 +92,7 @@ def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
     folded = "".join(out)
     if _mixed_scripts(folded):
         folded = _fold_words(folded, prefer_script)
-    return NormalizedText(text, folded, tuple(starts), tuple(ends))
+    return NormalizedText(text, folded, starts, ends)
 
 
 def _normalize_clusters(text: str, changed: str) -> tuple[list[str], list[int], list[int]]:
@@ -210,10 +213,9 @@ def _decodings(key: str) -> tuple[str, ...]:
 
 def mask_pattern(key: str) -> re.Pattern[str] | None:
     """Return a pattern for a masked word such as ``f*ck`` or ``sh__t``, or None if unmasked."""
-    if not any(c in _MASK_CHARS for c in key):
+    if not key[:1].isalpha() or _MASK_CHARS.isdisjoint(key):
         return None
-    visible = sum(c.isalpha() for c in key)
-    if visible < 2 or not key[0].isalpha():
+    if sum(c.isalpha() for c in key) < 2:
         return None
     body = "".join("[^\\W\\d_]" if c in _MASK_CHARS else re.escape(c) for c in key)
     return re.compile(body)

@@ -37,6 +37,7 @@ _TOKEN_SET_CUTOFF = 90.0
 _MIN_FUZZY_KEY = 6
 _MAX_EXACT_ONLY_KEY = 4
 _WORD_BREAK = re.compile(r"[\s_]+")
+_DIGIT = re.compile(r"\d")
 _STAGES = {"exact": 0, "segmented": 1, "fuzzy": 2}
 _MAX_REMEMBERED = 8192
 
@@ -81,7 +82,7 @@ class TrendIndex:
         for run in self._by_run:
             by_first[run[0]].append(run)
         self._runs_by_first = dict(by_first)
-        self._longest = max(map(len, self._by_token), default=0)
+        self._words = _trie(self._by_token)
         self._fuzzy_keys = sorted((key for key in self._by_key if _fuzzy_ok(key)), key=len)
         self._fuzzy_lengths = [len(key) for key in self._fuzzy_keys]
         self._found: dict[tuple[object, ...], list[TrendMatch]] = {}
@@ -148,17 +149,15 @@ class TrendIndex:
         """
         if not key.isascii():
             return True
-        size = len(key)
-        inside = {key[i:j] for i in range(size)
-                  for j in range(i + 1, min(size, i + self._longest) + 1)}
-        for token in inside.intersection(self._by_token):
-            for i in self._by_token[token]:
-                entry = self._entries[i]
-                if key in entry.key:
-                    return True
-                shared = sum(len(word) for word in entry.tokens if word in key)
-                if 2 * shared >= sum(map(len, entry.tokens)):
-                    return True
+        by_token = self._by_token
+        candidates = {i for token in _words_inside(key, self._words) for i in by_token[token]}
+        for i in candidates:
+            entry = self._entries[i]
+            if key in entry.key:
+                return True
+            shared = sum(len(word) for word in entry.tokens if word in key)
+            if 2 * shared >= sum(map(len, entry.tokens)):
+                return True
         return False
 
     def _remembered(
@@ -251,8 +250,36 @@ def _is_run(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
     return size > 0 and any(outer[i : i + size] == inner for i in starts)
 
 
+def _trie(words: Iterable[str]) -> dict[str, dict]:
+    """Return the words as nested dicts by letter; the key "" holds the word that ends there."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = word  # type: ignore[assignment]
+    return root
+
+
+def _words_inside(text: str, trie: dict[str, dict]) -> set[str]:
+    """Return the words of a `_trie` that occur anywhere inside `text`."""
+    found = set()
+    size = len(text)
+    for start in range(size):
+        node, position = trie, start
+        while position < size:
+            node = node.get(text[position])
+            if node is None:
+                break
+            position += 1
+            word = node.get("")
+            if word is not None:
+                found.add(word)
+    return found
+
+
 def _has_digit(key: str) -> bool:
-    return any(char.isdigit() for char in key)
+    return _DIGIT.search(key) is not None
 
 
 def _fuzzy_ok(key: str) -> bool:
