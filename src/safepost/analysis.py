@@ -40,7 +40,8 @@ class Analysis:
     doc: Doc
     hits: dict[str, list[Hit]]
     links: tuple[tuple[int, int], ...]
-    tokens: list[tuple[int, Word]]  # each token's offset in the normalized text, and the token
+    tokens: list[Word]  # every token of `doc`, spaces too, as the phrase matcher saw it
+    token_starts: list[int]  # the offset of each token in the normalized text
     annotate: Callable[[str], dict[str, list[Hit]]]
     trends: TrendSnapshot | None = None
     trend_status: TrendStatus = "none"

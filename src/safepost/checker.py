@@ -292,7 +292,7 @@ class Checker:
         now = datetime.now(UTC)
         analyses = []
         for post, norm, doc in zip(posts, norms, docs, strict=True):
-            hits, links, tokens = compiled.matcher.scan(doc)
+            hits, links, tokens, starts = compiled.matcher.scan(doc)
             analyses.append(Analysis(
                 post=post,
                 lang=lang,
@@ -302,6 +302,7 @@ class Checker:
                 hits=hits,
                 links=links,
                 tokens=tokens,
+                token_starts=starts,
                 trends=snapshot,
                 trend_status=status,
                 annotate=compiled.annotate,

@@ -146,7 +146,8 @@ class Scan(NamedTuple):
 
     hits: dict[str, list[Hit]]  # by the phrases' owners
     links: tuple[tuple[int, int], ...]  # spans of links, e-mail addresses and mentions
-    tokens: list[tuple[int, Word]]  # every token (spaces too) with its offset in the text
+    tokens: list[Word]  # every token, spaces too
+    starts: list[int]  # the offset of each token in the text
 
 
 class PhraseMatcher:
@@ -194,7 +195,8 @@ class PhraseMatcher:
 
     def scan(self, doc: Doc) -> Scan:
         """Return the hits in `doc` grouped by owner, its links and mentions, and its tokens."""
-        tokens: list[tuple[int, Word]] = []
+        tokens: list[Word] = []
+        token_starts: list[int] = []
         words: list[Word] = []
         offsets: list[int] = []
         attached: list[bool] = []  # no whitespace after the word
@@ -202,7 +204,8 @@ class PhraseMatcher:
         lexes = self._lexes
         for i, (orth, lemma, idx, spaced) in enumerate(doc.to_array(_ATTRS).tolist()):
             lex = lexes.get((orth, lemma)) or self._lex(doc[i], (orth, lemma))
-            tokens.append((idx, lex))
+            tokens.append(lex)
+            token_starts.append(idx)
             if lex.space:
                 continue
             if lex.notable:
@@ -240,7 +243,7 @@ class PhraseMatcher:
                         record(phrase, start, end)
         links = tuple((offsets[i], offsets[i] + len(words[i].text)) for i in notable
                       if words[i].link)
-        return Scan(hits, links, tokens)
+        return Scan(hits, links, tokens, token_starts)
 
     def _lex(self, token: Token, key: tuple[int, int]) -> Word:
         """Return the word of a token not seen lately, kept for the posts to come.

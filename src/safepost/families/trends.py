@@ -152,27 +152,31 @@ def _references(analysis: Analysis,
     for tag in analysis.hashtags:
         for match in index.match_tag(tag.body):
             yield match, tag.span
-    tokens = analysis.tokens
-    for name, span in _names(analysis):
-        for match in index.match_phrase(name):
-            yield match, span
-    for first, end, match in index.find_phrases([word.compact for _, word in tokens]):
-        last_idx, last = tokens[end - 1]
-        yield match, analysis.to_original(tokens[first][0], last_idx + len(last.text))
+    for first, end in _names(analysis.tokens):
+        for match in index.match_phrase([word.lower for word in analysis.tokens[first:end]]):
+            yield match, _span(analysis, first, end)
+    for first, end, match in index.find_phrases([word.compact for word in analysis.tokens]):
+        yield match, _span(analysis, first, end)
 
 
-def _names(analysis: Analysis) -> Iterator[tuple[list[str], tuple[int, int]]]:
-    """Yield runs of capitalised words (names such as "Boston" or "Hurricane Sandy")."""
-    run: list[tuple[int, Word]] = []
-    for idx, word in [*analysis.tokens, (0, None)]:
-        if word is not None and word.name:
-            run.append((idx, word))
-            continue
-        if run:
-            last, final = run[-1]
-            start, end = analysis.to_original(run[0][0], last + len(final.text))
-            yield [w.lower for _, w in run], (start, end)
-            run = []
+def _names(tokens: list[Word]) -> Iterator[tuple[int, int]]:
+    """Yield the [first, end) token ranges of runs of capitalised words ("Hurricane Sandy")."""
+    first = None
+    for i, word in enumerate(tokens):
+        if word.name:
+            if first is None:
+                first = i
+        elif first is not None:
+            yield first, i
+            first = None
+    if first is not None:
+        yield first, len(tokens)
+
+
+def _span(analysis: Analysis, first: int, end: int) -> tuple[int, int]:
+    """Return the span in the original text of the tokens [first, end)."""
+    starts = analysis.token_starts
+    return analysis.to_original(starts[first], starts[end - 1] + len(analysis.tokens[end - 1].text))
 
 
 class HashtagSpec(RuleSpec):
