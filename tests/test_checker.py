@@ -154,3 +154,58 @@ def test_a_checker_is_safe_to_share_between_threads(checker: Checker) -> None:
         parallel = list(pool.map(lambda t: checker.check(t, lang="en"), texts))
     assert parallel == sequential
     assert rule_ids(parallel[0]) == ["profanity.fuck"]
+
+
+def test_a_rule_needing_an_owner_prefix_runs_only_when_an_owner_below_it_matched(
+        tmp_path) -> None:
+    from safepost import hookimpl
+    from safepost.rule import Rule
+
+    seen: list[str] = []
+
+    class Watch(Rule):
+        family = "watch"
+        needs = ("acme",)
+
+        def check(self, analysis):
+            seen.append(analysis.text)
+            yield self.finding(analysis)
+
+    class Plugin:
+        @hookimpl
+        def register_rule_families(self, register):
+            register(Watch)
+
+    terms = tmp_path / "terms.yml"
+    examples = "    examples: {flag: [Better than fizzcola], pass: [Plain water]}\n"
+    terms.write_text("family: terms\ncategory: policy\nrules:\n  - id: acme.rival\n"
+                     "    severity: low\n    message: m\n    match: [fizzcola]\n" + examples,
+                     "utf-8")
+    watch = tmp_path / "watch.yml"
+    watch.write_text("family: watch\ncategory: policy\nrules:\n  - id: policy.watch\n"
+                     "    severity: low\n    message: rival named\n" + examples, "utf-8")
+    checker = Checker(Config(packs=[terms, watch]), plugins=[Plugin()])
+    verdicts = list(checker.check_many(
+        [Post(text="Better than fizzcola", lang="en"), Post(text="Plain water", lang="en")]))
+    assert seen == ["Better than fizzcola"]
+    assert [sorted(rule_ids(v)) for v in verdicts] == [["acme.rival", "policy.watch"], []]
+
+
+_CACHED_POSTS = [
+    "Who's #notguilty about eating all the tasty treats they want?!",
+    "Tell us #WhyILoveAcme for a chance to win",
+    "This is f*cking brilliant, 20% off today only",
+    "s h i t happens, but our coffee doesn't",
+    "Ring Kari på 91 23 45 67",
+    "Got a question? Tweet it with #AskAcme",
+]
+
+
+@pytest.mark.parametrize("limit", ["safepost.matcher._MAX_LEXES",
+                                   "safepost.families.pattern._MAX_TESTED"])
+def test_a_full_cache_never_changes_a_verdict(checker: Checker, monkeypatch, limit) -> None:
+    expected = [rule_ids(v) for v in checker.check_many(_CACHED_POSTS * 3)]
+    monkeypatch.setattr(limit, 3)
+    small = [rule_ids(v) for v in Checker().check_many(_CACHED_POSTS * 3)]
+    assert small == expected
+    assert any(ids for ids in expected[:len(_CACHED_POSTS)])
