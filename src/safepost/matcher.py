@@ -136,9 +136,8 @@ class Word:
     compact: str  # `norm_key` of a word or number; "" for punctuation, symbols, links, spaces
     mask: re.Pattern[str] | None = None
     emoji: bool = False
-    begins: bool = False  # some phrase may begin here
     letter: bool = False  # a single letter, as words spelled apart (``f u c k``) are written
-    notable: bool = False  # begins, letter, emoji or link: what the scan looks at again
+    notable: bool = False  # a phrase may begin here, or a letter, emoji or link: looked at again
 
 
 class Scan(NamedTuple):
@@ -288,7 +287,7 @@ class PhraseMatcher:
                     {key: tuple(found) for key, found in pairs.items()}, tuple(whole),
                     link, token.is_space,
                     token.is_alpha and text[:1].isupper() and not token.is_stop,
-                    norm_key(text) if wordlike else "", pattern, emoji, begins, letter,
+                    norm_key(text) if wordlike else "", pattern, emoji, letter,
                     notable=begins or letter or emoji or link)
 
     def _candidates(self, keys: tuple[str, ...], evasive: tuple[str, ...]) -> Iterator[Phrase]:

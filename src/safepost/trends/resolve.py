@@ -37,7 +37,6 @@ _TOKEN_SET_CUTOFF = 90.0
 _MIN_FUZZY_KEY = 6
 _MAX_EXACT_ONLY_KEY = 4
 _WORD_BREAK = re.compile(r"[\s_]+")
-_DIGIT = re.compile(r"\d")
 _STAGES = {"exact": 0, "segmented": 1, "fuzzy": 2}
 _MAX_REMEMBERED = 8192
 
@@ -279,7 +278,7 @@ def _words_inside(text: str, trie: dict[str, dict]) -> set[str]:
 
 
 def _has_digit(key: str) -> bool:
-    return _DIGIT.search(key) is not None
+    return not key.isalpha() and any(char.isdigit() for char in key)  # letters only: no digit
 
 
 def _fuzzy_ok(key: str) -> bool:
