@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -217,6 +218,38 @@ def test_schema_is_the_verdict_json_schema(posts: Path) -> None:
     assert schema["title"] == "Verdict"
     assert set(schema["required"]) >= {"decision", "risk", "score", "findings", "lang",
                                        "trend_status", "version"}
+
+
+def test_the_command_lets_the_collector_run_again_once_the_first_post_is_checked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from safepost import cli
+
+    monkeypatch.setattr(cli, "_held", True)
+    gc.disable()
+    try:
+        settling = cli._settling(["first verdict", "second verdict"])
+        enabled_before = gc.isenabled()
+        first = next(settling)
+        enabled_after, frozen = gc.isenabled(), gc.get_freeze_count()
+        rest = list(settling)
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert (enabled_before, first, enabled_after, rest) == (
+        False, "first verdict", True, ["second verdict"])
+    assert frozen > 0
+    assert cli._held is False
+
+
+def test_a_library_caller_keeps_its_collector_as_it_was() -> None:
+    from safepost import cli
+
+    gc.disable()
+    try:
+        assert list(cli._settling(["a verdict"])) == ["a verdict"]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_help_does_not_import_spacy() -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -136,7 +137,7 @@ class SensitiveDateSpec(RuleSpec):
     def _zones(cls, value: dict[str, str]) -> dict[str, str]:
         for region, name in value.items():
             try:
-                ZoneInfo(name)
+                _zone(name)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"{region}: unknown time zone {name!r}; use an IANA name "
                                  "such as America/New_York") from None
@@ -150,6 +151,13 @@ class SensitiveDateSpec(RuleSpec):
             raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use "
                              "{matched}, {suggestion} or {term}")
         return value
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    """Return a time zone, read from disk once."""
+    # ZoneInfo itself keeps only its last eight zones; the date rules name dozens, repeatedly.
+    return ZoneInfo(name)
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ class SensitiveDateRule(Rule):
         phrases.add(f"name:{spec.id}", spec.names)
         self._day = DayRule.parse(spec.date)
         self.needs = (spec.promo, *spec.wording)  # without promotion or wording, nothing to say
-        self._zones = {region: ZoneInfo(name) for region, name in spec.timezones.items()}
+        self._zones = {region: _zone(name) for region, name in spec.timezones.items()}
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield at most one finding: selling with the day's name, wording, or promotion."""
