@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
@@ -28,32 +28,49 @@ class PatternSpec(RuleSpec):
     patterns: list[list[dict[str, Any]]] = Field(min_length=1)
 
 
-@dataclass
-class _Need:
-    """A token a pattern cannot match without: an attribute's value in a set, or a regex on it."""
+class _Regexes:
+    """The regexes a rule's patterns need on one attribute, each value tried once for all.
 
-    attr: int
-    strings: StringStore
-    values: frozenset[int] | None = None
-    regex: re.Pattern[str] | None = None
-    # The values the regex was tried on, and those it matched: replaced, never emptied, when
-    # full, so a thread still holding the old pair sees the two sets agree.
-    memo: tuple[set[int], set[int]] = field(default_factory=lambda: (set(), set()))
+    The values tried and those each regex matched are replaced, never emptied, when full,
+    so a thread still holding the old sets sees them agree.
+    """
 
-    def met(self, present: frozenset[int]) -> bool:
-        """Return whether a value of the attribute present in a doc satisfies the need."""
-        if self.values is not None:
-            return not self.values.isdisjoint(present)
+    def __init__(self, strings: StringStore) -> None:
+        self.strings = strings
+        self.patterns: list[re.Pattern[str]] = []
+        self.memo: tuple[set[int], list[set[int]]] = (set(), [])
+
+    def add(self, regex: re.Pattern[str]) -> int:
+        """Register a regex and return its index."""
+        self.patterns.append(regex)
+        self.memo[1].append(set())
+        return len(self.patterns) - 1
+
+    def matching(self, present: frozenset[int]) -> list[set[int]]:
+        """Return, per regex, the values it matched, trying first those of `present` not seen."""
         tested, matching = self.memo
         unseen = present.difference(tested)
         if unseen:
             if len(tested) >= _MAX_TESTED:
-                tested, matching = self.memo = (set(), set())
+                tested, matching = self.memo = (set(), [set() for _ in self.patterns])
                 unseen = present
-            strings, regex = self.strings, self.regex
-            matching.update(value for value in unseen if regex.search(strings[value]))
+            strings = self.strings
+            for value in unseen:
+                text = strings[value]
+                for regex, found in zip(self.patterns, matching, strict=True):
+                    if regex.search(text):
+                        found.add(value)
             tested.update(unseen)
-        return not matching.isdisjoint(present)
+        return matching
+
+
+@dataclass(frozen=True)
+class _Need:
+    """A token a pattern cannot match without: an attribute's value in a set, or a regex on it."""
+
+    attr: int
+    values: frozenset[int] | None = None
+    regex: int = -1  # the index of its regex in the rule's `_Regexes` of `attr`
 
 
 class PatternRule(Rule):
@@ -67,8 +84,10 @@ class PatternRule(Rule):
         super().__init__(spec, lang, phrases)
         self._matcher = Matcher(phrases.nlp.vocab, validate=True)
         self._matcher.add(spec.id, spec.patterns, greedy="LONGEST")
+        self._regexes: dict[int, _Regexes] = {}
         strings = phrases.nlp.vocab.strings
-        self._needs = [list(_needs(pattern, strings)) for pattern in spec.patterns]
+        self._needs = [sorted(self._needs_of(pattern, strings), key=lambda n: n.values is None)
+                       for pattern in spec.patterns]
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Yield a finding per pattern match."""
@@ -81,30 +100,49 @@ class PatternRule(Rule):
                 yield self.finding(analysis, span=original)
 
     def _may_match(self, present: dict[int, frozenset[int]]) -> bool:
-        """Return whether every required token of some pattern occurs in the doc."""
-        return any(all(need.met(present[need.attr]) for need in needs) for needs in self._needs)
+        """Return whether every required token of some pattern occurs in the doc.
 
+        Value needs come first in each pattern, so the regexes run only for a pattern whose
+        listed words are all there, and then once per value for all the rule's regexes.
+        """
+        matched: dict[int, list[set[int]]] = {}
+        for needs in self._needs:
+            for need in needs:
+                values = present[need.attr]
+                if need.values is not None:
+                    if need.values.isdisjoint(values):
+                        break
+                    continue
+                found = matched.get(need.attr)
+                if found is None:
+                    found = matched[need.attr] = self._regexes[need.attr].matching(values)
+                if found[need.regex].isdisjoint(values):
+                    break
+            else:
+                return True
+        return False
 
-def _needs(pattern: list[dict[str, Any]], strings: StringStore) -> Iterator[_Need]:
-    """Yield the needs of the tokens a pattern requires (no `OP`, or `OP` "1" or "+")."""
-    for token in pattern:
-        spec = {key.upper(): value for key, value in token.items()}
-        if spec.get("OP") not in (None, "1", "+"):
-            continue
-        for key, value in spec.items():
-            attr = _ATTRS.get(key)
-            if attr is None:
+    def _needs_of(self, pattern: list[dict[str, Any]], strings: StringStore) -> Iterator[_Need]:
+        """Yield the needs of the tokens a pattern requires (no `OP`, or `OP` "1" or "+")."""
+        for token in pattern:
+            spec = {key.upper(): value for key, value in token.items()}
+            if spec.get("OP") not in (None, "1", "+"):
                 continue
-            if isinstance(value, str):
-                yield _Need(attr, strings, values=frozenset({get_string_id(value)}))
-                continue
-            if not isinstance(value, dict):
-                continue
-            listed = value.get("IN")
-            if isinstance(listed, list) and all(isinstance(v, str) for v in listed):
-                yield _Need(attr, strings, values=frozenset(map(get_string_id, listed)))
-            if isinstance(value.get("REGEX"), str):
-                yield _Need(attr, strings, regex=re.compile(value["REGEX"]))
+            for key, value in spec.items():
+                attr = _ATTRS.get(key)
+                if attr is None:
+                    continue
+                if isinstance(value, str):
+                    yield _Need(attr, values=frozenset({get_string_id(value)}))
+                    continue
+                if not isinstance(value, dict):
+                    continue
+                listed = value.get("IN")
+                if isinstance(listed, list) and all(isinstance(v, str) for v in listed):
+                    yield _Need(attr, values=frozenset(map(get_string_id, listed)))
+                if isinstance(value.get("REGEX"), str):
+                    regexes = self._regexes.setdefault(attr, _Regexes(strings))
+                    yield _Need(attr, regex=regexes.add(re.compile(value["REGEX"])))
 
 
 @hookimpl
