@@ -33,6 +33,8 @@ _CAMEL = regex.compile(
     r"|\p{Nd}+|(?:\p{L}\p{M}*)+"
 )
 _SEGMENTABLE = regex.compile(r"[a-z0-9]+")
+_ASCII_SIGNS = str.maketrans("", "", "".join(
+    chr(c) for c in range(128) if not chr(c).isalnum()))  # what an ASCII key drops
 _SINGLE_LETTER_WORDS = frozenset("ai")
 _MAX_WORD = 24  # wordsegment's own limit on the length of one word
 _MAX_SPLIT = 140  # longer than any real hashtag; the search costs ~0.1 ms per character
@@ -67,7 +69,7 @@ def norm_key(s: str) -> str:
     """
     text = unicodedata.normalize("NFKC", s).casefold()
     if text.isascii():
-        return "".join(char for char in text if char.isalnum())
+        return text.translate(_ASCII_SIGNS)
     kept: list[str] = []
     for char in unicodedata.normalize("NFC", _strip_latin_marks(text)).translate(_LATIN_FOLD):
         if char.isdecimal():
