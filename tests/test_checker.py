@@ -191,6 +191,36 @@ def test_a_rule_needing_an_owner_prefix_runs_only_when_an_owner_below_it_matched
     assert [sorted(rule_ids(v)) for v in verdicts] == [["acme.rival", "policy.watch"], []]
 
 
+def test_the_checker_never_asks_a_rule_that_does_not_report(tmp_path) -> None:
+    from safepost import hookimpl
+    from safepost.rule import Rule
+
+    asked: list[str] = []
+
+    class Quiet(Rule):
+        family = "quiet"
+        reports = False
+
+        def check(self, analysis):
+            asked.append(analysis.text)
+            yield self.finding(analysis)
+
+    class Plugin:
+        @hookimpl
+        def register_rule_families(self, register):
+            register(Quiet)
+
+    quiet = tmp_path / "quiet.yml"
+    quiet.write_text("family: quiet\ncategory: policy\nrules:\n  - id: policy.quiet\n"
+                     "    severity: high\n    message: never said\n"
+                     "    examples: {flag: [Fresh coffee], pass: [Plain water]}\n", "utf-8")
+    checker = Checker(Config(packs=[quiet]), plugins=[Plugin()])
+    verdict = checker.check("Fresh coffee, every morning.", lang="en")
+    assert asked == []
+    assert "policy.quiet" not in rule_ids(verdict)
+    assert "policy.quiet" in [rule.id for rule in checker.rules("en")]
+
+
 _CACHED_POSTS = [
     "Who's #notguilty about eating all the tasty treats they want?!",
     "Tell us #WhyILoveAcme for a chance to win",

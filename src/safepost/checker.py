@@ -53,9 +53,10 @@ class _Language:
     @cached_property
     def _dispatch(self) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
         """Return the rules that run on every post, and the rules each phrase owner gates."""
+        reporting = [i for i, rule in enumerate(self.rules) if rule.reports]
         needed: dict[str, list[int]] = {}
-        for index, rule in enumerate(self.rules):
-            for need in rule.needs:
+        for index in reporting:
+            for need in self.rules[index].needs:
                 needed.setdefault(need, []).append(index)
         gated: dict[str, tuple[int, ...]] = {}
         for owner in self.matcher.owners:
@@ -64,7 +65,7 @@ class _Language:
             indexes = tuple(i for prefix in prefixes for i in needed.get(prefix, ()))
             if indexes:
                 gated[owner] = indexes
-        always = tuple(i for i, rule in enumerate(self.rules) if not rule.needs)
+        always = tuple(i for i in reporting if not self.rules[i].needs)
         return always, gated
 
     def rules_for(self, hits: Mapping[str, list[Hit]]) -> list[Rule]:

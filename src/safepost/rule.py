@@ -69,6 +69,8 @@ class Rule(ABC):
 
     family: ClassVar[str]
     Spec: ClassVar[type[RuleSpec]] = RuleSpec
+    #: False for a family whose rules never yield findings (lexicons, which only tell other
+    #: rules what matched): the Checker never calls their `check`.
     reports: ClassVar[bool] = True
     #: Phrase owners this rule cannot find anything without: when none of them matched a
     #: post, the Checker does not call `check`. A need also covers the owners below it
