@@ -87,9 +87,14 @@ def _strip_latin_marks(text: str) -> str:
             if not latin_base:
                 out.append(char)
             continue
-        latin_base = char.isascii() or unicodedata.name(char, "").startswith("LATIN")
+        latin_base = char.isascii() or _is_latin(char)
         out.append(char)
     return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
 
 
 def readings(
