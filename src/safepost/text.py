@@ -28,6 +28,7 @@ _LEET_SIGNS = frozenset("@$!|€")
 _REPEATS = re.compile(r"(.)\1{2,}")
 _MASK_CHARS = frozenset("*#_%")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 _ASCII_KEPT = frozenset(map(chr, range(32, 127))) | frozenset("\n\t\r")
 _FOLDED = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 
@@ -82,7 +83,10 @@ def _fold_word(word: str, prefer: str) -> str:
 
 def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
     """Apply NFKC, drop invisible and stray combining marks, fold homoglyphs; keep case."""
-    changed = _changed_chars(text)
+    # The chars beyond printable ASCII, found once: what normalization changes is among
+    # them, and so are the scripts besides Latin.
+    beyond = None if text.isascii() else set(text).difference(_ASCII_KEPT)
+    changed = _changed_chars(text, beyond)
     starts: Sequence[int]
     ends: Sequence[int]
     if not changed:
@@ -90,7 +94,7 @@ def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
     else:
         out, starts, ends = _normalize_clusters(text, changed)
     folded = "".join(out)
-    if _mixed_scripts(folded):
+    if beyond and (_mixed_scripts(folded) if changed else _mixes_scripts(text, beyond)):
         folded = _fold_words(folded, prefer_script)
     return NormalizedText(text, folded, starts, ends)
 
@@ -131,11 +135,11 @@ def _normalize_clusters(text: str, changed: str) -> tuple[list[str], list[int], 
     return out, starts, ends
 
 
-def _changed_chars(text: str) -> str:
+def _changed_chars(text: str, beyond: set[str] | None) -> str:
     """Return the distinct chars of `text` that normalization does not keep as they are."""
-    if text.isascii():
+    if beyond is None:
         return "".join(sorted(set(_ASCII_CONTROL.findall(text))))
-    return "".join(sorted(c for c in set(text).difference(_ASCII_KEPT) if not _keeps(c)))
+    return "".join(sorted(c for c in beyond if not _keeps(c)))
 
 
 @lru_cache(maxsize=8192)
@@ -149,6 +153,14 @@ def _keeps(char: str) -> bool:
 def _mixed_scripts(text: str) -> bool:
     """Return whether letters of two foldable scripts occur, so some word may mix them."""
     return not text.isascii() and len(_FOLDED.intersection(map(_script, set(text)))) >= 2
+
+
+def _mixes_scripts(text: str, beyond: set[str]) -> bool:
+    """`_mixed_scripts(text)`, given the chars of `text` beyond printable ASCII."""
+    scripts = _FOLDED.intersection(map(_script, beyond))
+    if len(scripts) != 1:
+        return len(scripts) > 1
+    return "LATIN" not in scripts and _ASCII_LETTER.search(text) is not None
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
