@@ -160,8 +160,10 @@ class PhraseMatcher:
         self._masked: dict[int, list[Phrase]] = defaultdict(list)
         self._masked_first: dict[int, list[Phrase]] = defaultdict(list)
         self._joined: dict[str, list[Phrase]] = defaultdict(list)
-        self._lexes: dict[tuple[int, int], Word] = {}
-        self._older_lexes: dict[tuple[int, int], Word] = {}  # the generation before, when full
+        # Words by `orth << 64 | lemma`: one int per token, where a tuple would be one more
+        # object for the cycle collector to count.
+        self._lexes: dict[int, Word] = {}
+        self._older_lexes: dict[int, Word] = {}  # the generation before, when full
         for phrase in phrases:
             key, is_stem = phrase.keys[0]
             (self._stems[key[:2]] if is_stem else self._exact[key]).append(phrase)
@@ -201,8 +203,10 @@ class PhraseMatcher:
         attached: list[bool] = []  # no whitespace after the word
         notable: list[int] = []  # the words where a phrase may begin, pieces, links
         lexes = self._lexes
-        for i, (orth, lemma, idx, spaced) in enumerate(doc.to_array(_ATTRS).tolist()):
-            lex = lexes.get((orth, lemma)) or self._lex(doc[i], (orth, lemma))
+        columns = doc.to_array(_ATTRS).T.tolist()  # lists of ints: no object per token
+        for i, (orth, lemma, idx, spaced) in enumerate(zip(*columns, strict=True)):
+            key = orth << 64 | lemma
+            lex = lexes.get(key) or self._lex(doc[i], key)
             tokens.append(lex)
             token_starts.append(idx)
             if lex.space:
@@ -244,7 +248,7 @@ class PhraseMatcher:
                       if words[i].link)
         return Scan(hits, links, tokens, token_starts)
 
-    def _lex(self, token: Token, key: tuple[int, int]) -> Word:
+    def _lex(self, token: Token, key: int) -> Word:
         """Return the word of a token not seen lately, kept for the posts to come.
 
         When the cache is full it becomes the older generation, so the words posts use

@@ -102,9 +102,10 @@ class LookupLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Set the lemma of every token that has none yet."""
-        rows = doc.to_array([ORTH, LEMMA]).tolist()
+        orths, set_before = doc.to_array([ORTH, LEMMA]).T.tolist()  # no list per token
         known = self._known.get
-        lemmas = [lemma or known(orth) or self._lemma(orth) for orth, lemma in rows]
+        lemmas = [lemma or known(orth) or self._lemma(orth)
+                  for orth, lemma in zip(orths, set_before, strict=True)]
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64"))
         return doc
 
