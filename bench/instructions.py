@@ -25,10 +25,16 @@ WARM_UP = 600
 UNSEEN = 1000  # posts generated in every run, so generating them is no part of the difference
 
 
+def _count(value: str) -> int:
+    if not value.isdigit() or int(value) > UNSEEN:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 to {UNSEEN}")
+    return int(value)
+
+
 def main() -> None:
     """Warm a Checker on one set of posts, then check the first N of another."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("posts", type=int, choices=range(UNSEEN + 1), metavar="N",
+    parser.add_argument("posts", type=_count, metavar="N",
                         help=f"unseen posts to check after the warm-up, at most {UNSEEN}")
     args = parser.parse_args()
     gc.disable()
