@@ -160,8 +160,7 @@ class PhraseMatcher:
         self._masked: dict[int, list[Phrase]] = defaultdict(list)
         self._masked_first: dict[int, list[Phrase]] = defaultdict(list)
         self._joined: dict[str, list[Phrase]] = defaultdict(list)
-        # Words by `orth << 64 | lemma`: one int per token, where a tuple would be one more
-        # object for the cycle collector to count.
+        # Words by `orth << 64 | lemma`: a token's text and lemma in one int key.
         self._lexes: dict[int, Word] = {}
         self._older_lexes: dict[int, Word] = {}  # the generation before, when full
         for phrase in phrases:
