@@ -22,7 +22,7 @@ from .models import Finding, Post, Suppression, TrendSnapshot, TrendStatus, Verd
 from .nlp import build_pipeline
 from .packs import BUNDLED, Pack, PackSet
 from .plugins import Registry, plugin_manager
-from .rule import Rule, RuleSpec
+from .rule import Rule, RuleSpec, covers
 from .text import NormalizedText, normalize
 from .verdict import assemble
 
@@ -60,9 +60,8 @@ class _Language:
                 needed.setdefault(need, []).append(index)
         gated: dict[str, tuple[int, ...]] = {}
         for owner in self.matcher.owners:
-            parts = owner.split(".")
-            prefixes = (".".join(parts[:size]) for size in range(len(parts), 0, -1))
-            indexes = tuple(i for prefix in prefixes for i in needed.get(prefix, ()))
+            indexes = tuple(i for need, found in needed.items() if covers(need, owner)
+                            for i in found)
             if indexes:
                 gated[owner] = indexes
         always = tuple(i for i in reporting if not self.rules[i].needs)
@@ -350,9 +349,7 @@ def _suppress(findings: list[Finding], post: Post) -> tuple[list[Finding], list[
     ignores = post.metadata.get("safepost_ignore") or []
     kept, suppressed = [], []
     for finding in findings:
-        reason = next((i["reason"] for i in ignores
-                       if finding.rule == i["rule"] or finding.rule.startswith(i["rule"] + ".")),
-                      None)
+        reason = next((i["reason"] for i in ignores if covers(i["rule"], finding.rule)), None)
         if reason is None:
             kept.append(finding)
         else:

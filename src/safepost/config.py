@@ -14,6 +14,7 @@ from .crisis import CrisisWindow
 from .errors import ConfigError
 from .models import Severity, severity_rank
 from .readers.tabular import CsvSettings
+from .rule import covers
 from .trends.settings import TrendSettings
 
 CONFIG_NAMES = ("safepost.toml", "pyproject.toml")
@@ -58,18 +59,14 @@ class Config(BaseModel):
         best, result = -1, default
         for prefixes, value in ((self.disable, False), (self.enable, True)):
             for prefix in prefixes:
-                if _covers(prefix, rule_id) and len(prefix) >= best:
+                if covers(prefix, rule_id) and len(prefix) >= best:
                     best, result = len(prefix), value
         return result
 
     def severity_for(self, rule_id: str, severity: Severity) -> Severity:
         """Return the severity a rule's finding gets after the configured overrides."""
-        matches = [p for p in self.severity if _covers(p, rule_id)]
+        matches = [p for p in self.severity if covers(p, rule_id)]
         return self.severity[max(matches, key=len)] if matches else severity
-
-
-def _covers(prefix: str, rule_id: str) -> bool:
-    return rule_id == prefix or rule_id.startswith(prefix + ".")
 
 
 def find_config(start: Path) -> Path | None:

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 Example = str | dict[str, Any]
 
 
+def covers(prefix: str, rule_id: str) -> bool:
+    """Return whether a rule id, or a prefix of ids ("insensitive"), covers `rule_id`."""
+    return rule_id == prefix or rule_id.startswith(prefix + ".")
+
+
 class Examples(BaseModel):
     """Posts a rule must flag and posts it must let pass; both kinds are required."""
 

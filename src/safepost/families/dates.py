@@ -24,7 +24,7 @@ from ..analysis import Analysis
 from ..hookspecs import hookimpl
 from ..matcher import PhraseCompiler
 from ..models import Finding, Severity
-from ..rule import Rule, RuleSpec
+from ..rule import Rule, RuleSpec, covers
 from .terms import _overlaps_any
 
 # The first and the last time zones to see a date begin and end: UTC+14 and UTC-12.
@@ -238,7 +238,7 @@ class SensitiveDateRule(Rule):
     def _wording(self, analysis: Analysis) -> list[tuple[int, int]]:
         spans = []
         for owner, hits in analysis.hits.items():
-            if not any(owner == p or owner.startswith(p + ".") for p in self.spec.wording):
+            if not any(covers(p, owner) for p in self.spec.wording):
                 continue
             blockers = analysis.hits.get(f"unless:{owner}", [])
             spans += [analysis.span(h) for h in hits if not _overlaps_any(h, blockers)]

@@ -11,7 +11,7 @@ from ..analysis import Analysis, Hashtag
 from ..hookspecs import hookimpl
 from ..matcher import Hit, PhraseCompiler, Word
 from ..models import Finding, Severity, TrendItem
-from ..rule import Rule, RuleSpec
+from ..rule import Rule, RuleSpec, covers
 from ..trends.hashtags import Reading, readings
 from ..trends.resolve import TrendIndex, TrendMatch, index_for
 from .terms import HEADLINE
@@ -94,7 +94,7 @@ class _TrendRule(Rule):
         named = []
         for owner, owner_hits in hits.items():
             rule_id = owner.removeprefix(HEADLINE)
-            if not any(rule_id == t or rule_id.startswith(t + ".") for t in self.spec.topics):
+            if not any(covers(t, rule_id) for t in self.spec.topics):
                 continue
             blockers = hits.get(f"unless:{rule_id}", [])
             if any(not any(h.start < b.end and b.start < h.end for b in blockers)
