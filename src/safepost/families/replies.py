@@ -22,6 +22,7 @@ from ..hookspecs import hookimpl
 from ..matcher import Hit, PhraseCompiler
 from ..models import Finding, Post
 from ..rule import Rule, RuleSpec
+from .terms import _overlaps_any
 
 MEMORY_SIZE = 4096
 ReplyKind = Literal["require", "avoid", "canned", "personal-data", "slow"]
@@ -129,7 +130,7 @@ class ReplyRule(Rule):
         longest_first = sorted(analysis.hits.get(self.spec.id, []),
                                key=lambda h: (h.start - h.end, h.start))
         for hit in longest_first:
-            if not _overlaps(hit, blockers + kept) and not analysis.in_link(analysis.span(hit)):
+            if not _overlaps_any(hit, blockers + kept) and not analysis.in_link(analysis.span(hit)):
                 kept.append(hit)
         return sorted(kept, key=lambda h: h.start)
 
@@ -191,10 +192,6 @@ class ReplyRule(Rule):
             yield self.finding(analysis, term=f"{hours}:{minutes:02d}",
                                evidence=[f"answered {hours}:{minutes:02d} after the complaint; "
                                          f"target {target // 60}:{target % 60:02d}"])
-
-
-def _overlaps(hit: Hit, others: list[Hit]) -> bool:
-    return any(hit.start < o.end and o.start < hit.end for o in others)
 
 
 def _offers_contact(analysis: Analysis) -> bool:

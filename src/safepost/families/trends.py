@@ -14,7 +14,7 @@ from ..models import Finding, Severity, TrendItem
 from ..rule import Rule, RuleSpec, covers
 from ..trends.hashtags import Reading, readings
 from ..trends.resolve import TrendIndex, TrendMatch, index_for
-from .terms import HEADLINE
+from .terms import HEADLINE, _overlaps_any
 
 MAX_EVIDENCE = 3
 MAX_ITEMS = 10_000  # classified trend items kept per rule
@@ -97,8 +97,7 @@ class _TrendRule(Rule):
             if not any(covers(t, rule_id) for t in self.spec.topics):
                 continue
             blockers = hits.get(f"unless:{rule_id}", [])
-            if any(not any(h.start < b.end and b.start < h.end for b in blockers)
-                   for h in owner_hits):
+            if any(not _overlaps_any(h, blockers) for h in owner_hits):
                 named.append(rule_id)
         return named
 
