@@ -94,7 +94,9 @@ def normalize(text: str, *, prefer_script: str = "LATIN") -> NormalizedText:
     else:
         out, starts, ends = _normalize_clusters(text, changed)
     folded = "".join(out)
-    if beyond and (_mixed_scripts(folded) if changed else _mixes_scripts(text, beyond)):
+    if changed and beyond is not None:
+        beyond = set(folded).difference(_ASCII_KEPT)
+    if beyond and _mixed_scripts(folded, beyond):
         folded = _fold_words(folded, prefer_script)
     return NormalizedText(text, folded, starts, ends)
 
@@ -150,13 +152,11 @@ def _keeps(char: str) -> bool:
     return char not in _PUNCTUATION and unicodedata.normalize("NFKC", char) == char
 
 
-def _mixed_scripts(text: str) -> bool:
-    """Return whether letters of two foldable scripts occur, so some word may mix them."""
-    return not text.isascii() and len(_FOLDED.intersection(map(_script, set(text)))) >= 2
+def _mixed_scripts(text: str, beyond: set[str]) -> bool:
+    """Return whether letters of two foldable scripts occur, so some word may mix them.
 
-
-def _mixes_scripts(text: str, beyond: set[str]) -> bool:
-    """`_mixed_scripts(text)`, given the chars of `text` beyond printable ASCII."""
+    `beyond` holds the chars of `text` beyond printable ASCII; ASCII letters are Latin.
+    """
     scripts = _FOLDED.intersection(map(_script, beyond))
     if len(scripts) != 1:
         return len(scripts) > 1
