@@ -65,16 +65,6 @@ def timed_rule(stage: str, check: Callable[[Any], Any]) -> Callable[[Any], list[
     return timed(stage, lambda analysis: list(check(analysis)))
 
 
-class TimedTokenizer:
-    """A tokenizer that times each text it splits."""
-
-    def __init__(self, tokenizer: Any) -> None:
-        self._split = timed("spaCy tokenizer", tokenizer)
-
-    def __call__(self, text: str) -> Any:
-        return self._split(text)
-
-
 def instrument(checker: Checker, langs: list[str]) -> None:
     """Wrap every stage of the checker's languages in a timer."""
     PhraseMatcher.scan = timed("phrase scan", PhraseMatcher.scan)  # type: ignore[method-assign]
@@ -86,7 +76,7 @@ def instrument(checker: Checker, langs: list[str]) -> None:
                                              checker._pm.hook.detect_language)
     for lang in langs:
         compiled = checker._language(lang)
-        compiled.nlp.tokenizer = TimedTokenizer(compiled.nlp.tokenizer)
+        compiled.nlp.tokenizer = timed("spaCy tokenizer", compiled.nlp.tokenizer)
         for rule in compiled.rules:
             rule.check = timed_rule(f"rules: {rule.family}", rule.check)  # type: ignore[method-assign]
 

@@ -156,26 +156,29 @@ def test_a_checker_is_safe_to_share_between_threads(checker: Checker) -> None:
     assert rule_ids(parallel[0]) == ["profanity.fuck"]
 
 
-def test_a_rule_needing_an_owner_prefix_runs_only_when_an_owner_below_it_matched(
-        tmp_path) -> None:
+def _recording_family(family: str, asked: list[str], **attributes: object) -> object:
+    """Return a plugin with a rule family that notes each post it is asked about, and flags it."""
     from safepost import hookimpl
     from safepost.rule import Rule
 
-    seen: list[str] = []
+    def check(self, analysis):
+        asked.append(analysis.text)
+        yield self.finding(analysis)
 
-    class Watch(Rule):
-        family = "watch"
-        needs = ("acme",)
-
-        def check(self, analysis):
-            seen.append(analysis.text)
-            yield self.finding(analysis)
+    rule = type("Recording", (Rule,), {"family": family, "check": check, **attributes})
 
     class Plugin:
         @hookimpl
         def register_rule_families(self, register):
-            register(Watch)
+            register(rule)
 
+    return Plugin()
+
+
+def test_a_rule_needing_an_owner_prefix_runs_only_when_an_owner_below_it_matched(
+        tmp_path) -> None:
+    seen: list[str] = []
+    plugin = _recording_family("watch", seen, needs=("acme",))
     terms = tmp_path / "terms.yml"
     examples = "    examples: {flag: [Better than fizzcola], pass: [Plain water]}\n"
     terms.write_text("family: terms\ncategory: policy\nrules:\n  - id: acme.rival\n"
@@ -184,7 +187,7 @@ def test_a_rule_needing_an_owner_prefix_runs_only_when_an_owner_below_it_matched
     watch = tmp_path / "watch.yml"
     watch.write_text("family: watch\ncategory: policy\nrules:\n  - id: policy.watch\n"
                      "    severity: low\n    message: rival named\n" + examples, "utf-8")
-    checker = Checker(Config(packs=[terms, watch]), plugins=[Plugin()])
+    checker = Checker(Config(packs=[terms, watch]), plugins=[plugin])
     verdicts = list(checker.check_many(
         [Post(text="Better than fizzcola", lang="en"), Post(text="Plain water", lang="en")]))
     assert seen == ["Better than fizzcola"]
@@ -192,29 +195,13 @@ def test_a_rule_needing_an_owner_prefix_runs_only_when_an_owner_below_it_matched
 
 
 def test_the_checker_never_asks_a_rule_that_does_not_report(tmp_path) -> None:
-    from safepost import hookimpl
-    from safepost.rule import Rule
-
     asked: list[str] = []
-
-    class Quiet(Rule):
-        family = "quiet"
-        reports = False
-
-        def check(self, analysis):
-            asked.append(analysis.text)
-            yield self.finding(analysis)
-
-    class Plugin:
-        @hookimpl
-        def register_rule_families(self, register):
-            register(Quiet)
-
+    plugin = _recording_family("quiet", asked, reports=False)
     quiet = tmp_path / "quiet.yml"
     quiet.write_text("family: quiet\ncategory: policy\nrules:\n  - id: policy.quiet\n"
                      "    severity: high\n    message: never said\n"
                      "    examples: {flag: [Fresh coffee], pass: [Plain water]}\n", "utf-8")
-    checker = Checker(Config(packs=[quiet]), plugins=[Plugin()])
+    checker = Checker(Config(packs=[quiet]), plugins=[plugin])
     verdict = checker.check("Fresh coffee, every morning.", lang="en")
     assert asked == []
     assert "policy.quiet" not in rule_ids(verdict)
