@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import bench_corpus
 
-from safepost import Checker, Post, Verdict
+from safepost import Checker, Post, Verdict, hookimpl, jobs
 from safepost.config import Config
 from safepost.jobs import FixedTrends, check_in_parallel
 
@@ -91,11 +91,27 @@ def test_sixteen_threads_sharing_a_checker_judge_as_one(posts, expected) -> None
     assert_same(threaded(posts), expected)
 
 
-def test_worker_processes_judge_as_one_process(posts, expected) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fork-server"])
+def test_worker_processes_judge_as_one_process(posts, expected, fork, monkeypatch) -> None:
+    monkeypatch.setattr(jobs, "FORK_IS_SAFE", fork)
     local = Checker(trends=FixedTrends(SNAPSHOT, "used"))
     found = list(check_in_parallel(posts, jobs=2, config=Config(),
                                    trends=FixedTrends(SNAPSHOT, "used"), local=local))
     assert_same(found, expected)
+
+
+def test_forked_workers_check_with_the_callers_own_checker(posts) -> None:
+    class HoldEverything:
+        @hookimpl
+        def decide(self, findings, post, config):
+            return "hold"
+
+    assert threading.active_count() == 1, "workers are forked only while no other thread runs"
+    local = Checker(plugins=[HoldEverything()], trends=FixedTrends(SNAPSHOT, "used"))
+    found = list(check_in_parallel(posts[:600], jobs=2, config=Config(),
+                                   trends=FixedTrends(SNAPSHOT, "used"), local=local))
+    assert [v.post_id for v in found] == [p.id for p in posts[:600]]
+    assert {v.decision for v in found} == {"hold"}  # a plugin no worker could build itself
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """Check a stream of posts across worker processes, in input order, with bounded memory.
 
-Each worker builds its own Checker once and checks chunks of posts. At most two chunks
+Workers check chunks of posts with a Checker like this process's own. At most two chunks
 per worker are in flight, so memory does not grow with the input. Replies are checked
 in this process, in order: `reply.canned` remembers what earlier replies said, and that
 memory must see every reply of the run, as it does with one process.
@@ -8,8 +8,11 @@ memory must see every reply of the run, as it does with one process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 
 CHUNK_SIZE = 128
 IN_FLIGHT_PER_JOB = 2
+# Elsewhere a forked process may hang in a system library (macOS) or cannot fork (Windows).
+FORK_IS_SAFE = sys.platform == "linux"
 
 _worker: Checker | None = None
 
@@ -55,10 +60,10 @@ def check_in_parallel(
 ) -> Iterator[Verdict]:
     """Yield the verdicts of `posts` in input order, checked by `jobs` worker processes.
 
-    `local` checks the replies; workers build their Checker from `config` and `trends`.
+    `local` checks the replies; workers check with `local` itself or, where they cannot
+    inherit it, with a Checker of their own built from `config` and `trends`.
     """
-    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker,
-                               initargs=(config, trends))
+    pool = _pool(jobs, config, trends, local)
     pending: deque[tuple[list[Verdict | None], Future[list[Verdict]] | None]] = deque()
     try:
         for chunk in _chunks(posts, CHUNK_SIZE):
@@ -69,6 +74,26 @@ def check_in_parallel(
             yield from _collect(*pending.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, config: Config, trends: FixedTrends | None,
+          local: Checker) -> ProcessPoolExecutor:
+    """Return `jobs` worker processes ready to check posts.
+
+    On Linux, while no other thread runs, they are forked from this process once `local`
+    has compiled every language: they check from the start instead of each spending a
+    second or two building a Checker, and they share its memory until they write to it.
+    Otherwise each worker builds its own Checker.
+    """
+    if FORK_IS_SAFE and threading.active_count() == 1:
+        local.rules()  # compiles every language, for the workers to inherit
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()  # a forked worker writes out what it inherits buffered
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_inherit_worker, initargs=(local,))
+    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker,
+                               initargs=(config, trends))
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -107,6 +132,18 @@ def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _inherit_worker(checker: Checker) -> None:
+    """Check with the Checker this forked worker inherited.
+
+    What it inherited is frozen, so the collector never walks it (nor copies its pages);
+    the collector runs again even if start-up held it off in the parent.
+    """
+    global _worker
+    _worker = checker
+    gc.freeze()
+    gc.enable()
 
 
 def _start_worker(config: Config, trends: FixedTrends | None) -> None:
