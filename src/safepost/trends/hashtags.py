@@ -176,26 +176,33 @@ def _k_best(text: str, k: int, *, allow_s: bool = False) -> tuple[_Path, ...]:
     """Return the k best splits of `text` into known words as (log10 score, words), best first.
 
     The state is (end position, last word) because the bigram score of the next word depends
-    on the last one; keeping the k best paths per state makes the result exact. A digit run
-    is one word, never split.
+    on the last one; keeping the k best paths per state makes the result exact. A word that
+    no state's last word forms a bigram with scores the same after each of them, so it
+    extends only the k best paths into its position. A digit run is one word, never split.
     """
     model = _segmenter()
+    bigrams = model.bigrams
     n = len(text)
     beams: list[dict[str | None, list[_Path]]] = [{} for _ in range(n + 1)]
     beams[0][None] = [(0.0, ())]
     for i in range(n):
-        if not beams[i] or _inside_number(text, i):
+        states = beams[i]
+        if not states or _inside_number(text, i):
             continue
+        best = heapq.nlargest(k, (path for paths in states.values() for path in paths))
         for j in range(i + 1, min(n, i + _MAX_WORD) + 1):
             word = text[i:j]
             if _inside_number(text, j) or not _known(model, word, allow_s):
                 continue
-            paths = beams[j].setdefault(word, [])
-            for previous, earlier in beams[i].items():
-                step = _log_score(word, previous)
-                paths.extend((score + step, words + (word,)) for score, words in earlier)
-            if len(paths) > k:
-                paths[:] = heapq.nlargest(k, paths)
+            paired = [last for last in states if last is not None and f"{last} {word}" in bigrams]
+            plain = best if not paired else heapq.nlargest(
+                k, (path for last, paths in states.items() if last not in paired for path in paths))
+            step = _log_score(word, None)
+            found = [(score + step, words + (word,)) for score, words in plain]
+            for last in paired:
+                step = _log_score(word, last)
+                found += [(score + step, words + (word,)) for score, words in states[last]]
+            beams[j][word] = heapq.nlargest(k, found) if len(found) > k else found
     return tuple(heapq.nlargest(k, (path for paths in beams[n].values() for path in paths)))
 
 
