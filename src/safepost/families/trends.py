@@ -80,7 +80,9 @@ class _TrendRule(Rule):
         topics: dict[str, None] = {}
         headlines: list[str] = []
         texts = [c.title for c in item.context] + [c.summary for c in item.context if c.summary]
-        term = " ".join(readings(item.term)[0].words) if item.kind == "hashtag" else item.term
+        term = item.term
+        if item.kind == "hashtag":  # its best reading, as the trend index already worked out
+            term = " ".join(readings(item.term, limit=1)[0].words)
         texts.append(term)
         for text in texts:
             named = self._topics(analysis.annotate(text))
