@@ -69,6 +69,12 @@ def threaded(posts: list[Post]) -> list[Verdict]:
     return verdicts  # type: ignore[return-value]
 
 
+def parallel(posts: list[Post], local: Checker) -> list[Verdict]:
+    """Return the verdicts of `check_in_parallel` with two workers and `local` as the caller's."""
+    return list(check_in_parallel(posts, jobs=2, config=Config(),
+                                  trends=FixedTrends(SNAPSHOT, "used"), local=local))
+
+
 def assert_same(found: list[Verdict], expected: list[Verdict]) -> None:
     """Compare verdict lists, naming the first post that differs."""
     assert len(found) == len(expected)
@@ -105,9 +111,7 @@ class HoldEverything:
 def test_fork_server_workers_judge_as_one_process(posts, expected, monkeypatch) -> None:
     monkeypatch.setattr(jobs, "FORK_IS_SAFE", False)
     local = Checker(trends=FixedTrends(SNAPSHOT, "used"))
-    found = list(check_in_parallel(posts, jobs=2, config=Config(),
-                                   trends=FixedTrends(SNAPSHOT, "used"), local=local))
-    assert_same(found, expected)
+    assert_same(parallel(posts, local), expected)
 
 
 def forked_workers_judge_as_one_process() -> None:
@@ -116,12 +120,9 @@ def forked_workers_judge_as_one_process() -> None:
     assert threading.active_count() == 1, "workers are forked only while no other thread runs"
     posts = queue(1_000)
     local = Checker(trends=FixedTrends(SNAPSHOT, "used"))
-    found = list(check_in_parallel(posts, jobs=2, config=Config(),
-                                   trends=FixedTrends(SNAPSHOT, "used"), local=local))
-    assert_same(found, sequential(posts))
+    assert_same(parallel(posts, local), sequential(posts))
     holding = Checker(plugins=[HoldEverything()], trends=FixedTrends(SNAPSHOT, "used"))
-    found = list(check_in_parallel(posts[:600], jobs=2, config=Config(),
-                                   trends=FixedTrends(SNAPSHOT, "used"), local=holding))
+    found = parallel(posts[:600], holding)
     assert [v.post_id for v in found] == [p.id for p in posts[:600]]
     assert {v.decision for v in found} == {"hold"}
 
