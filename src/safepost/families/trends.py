@@ -81,7 +81,7 @@ class _TrendRule(Rule):
         headlines: list[str] = []
         texts = [c.title for c in item.context] + [c.summary for c in item.context if c.summary]
         term = item.term
-        if item.kind == "hashtag":  # its best reading, as the trend index already worked out
+        if item.kind == "hashtag":  # its best reading; the trend index asked the same, so cached
             term = " ".join(readings(item.term, limit=1)[0].words)
         texts.append(term)
         for text in texts:
